@@ -1,0 +1,22 @@
+/**
+ * @strata/core: tensors, the engine, autodiff, ops and the backend contract.
+ * @packageDocumentation
+ */
+export * from './backend/contract.js';
+export { registerBackend, removeBackend, registeredBackends, setBackend, ready, backends, getBackend, type BackendStatus } from './backend/registry.js';
+export { sizeOf, stridesOf, broadcastShapes, broadcastIndexMap, allocArray, bytesPerElement, dtypeOfArray, shapeToString, convOutputSize } from './util/shape.js';
+export { Tensor, Variable, type NestedArray } from './tensor/tensor.js';
+export type { MemoryInfo, GradientFn } from './engine/engine.js';
+export { tidy, keep, dispose, memory } from './engine/memory.js';
+export { tensor, scalar, type TensorLike } from './ops/convert.js';
+export { fill, zeros, ones, zerosLike, onesLike, cast, clone, range, linspace, eye, oneHot, variable } from './ops/creation.js';
+export { setSeed, randomUniform, randomNormal, truncatedNormal } from './ops/random.js';
+export { philox4x32 } from './util/philox.js';
+export * from './ops/unary.js';
+export * from './ops/binary.js';
+export { where, clipByValue } from './ops/selection.js';
+export { sum, prod, max, min, any, all, mean, argMax, argMin, logSumExp, moments, variance, cumsum } from './ops/reduction.js';
+export { reshape, expandDims, squeeze } from './ops/reshape.js';
+export { transpose, slice, stridedSlice, pad, concat, stack, unstack, split, tile, reverse, gather, broadcastTo } from './ops/movement.js';
+export { matMul, dot, outerProduct } from './ops/matmul.js';
+export { grad, grads, valueAndGrad, valueAndGrads, variableGrads, customGrad, type CustomGradResult, type SaveFn } from './autodiff/gradients.js';

@@ -54,7 +54,8 @@ function elementRatio(e64: number, a: number, allowed: number, dtype: DType): nu
   // The correctly rounded float32 value is always acceptable, even under an exact tolerance.
   const err = Math.min(Math.abs(a - e64), Math.abs(a - e));
   if (err === 0) return 0;
-  return allowed === 0 ? Infinity : err / allowed;
+  const ratio = allowed === 0 ? Infinity : err / allowed;
+  return Number.isNaN(ratio) ? Infinity : ratio;
 }
 
 export function compare(expected: Expected, actual: TypedArray, actualShape: readonly number[], actualDtype: DType, tol: Tolerance): Comparison {

@@ -3,7 +3,10 @@ import type { AdamAttrs, SgdAttrs } from '../contract.js';
 import { make } from './tensor.js';
 import type { OTensor } from './tensor.js';
 
-/** Adam with bias correction: m̂ = m/(1-β1^t), v̂ = v/(1-β2^t), p -= lr·m̂/(√v̂ + ε). */
+/**
+ * Adam with bias correction folded into the step size (the form core documents):
+ * p -= lr·√(1-β2^t)/(1-β1^t) · m/(√v + ε).
+ */
 export function adamUpdate(p: OTensor, g: OTensor, m: OTensor, v: OTensor, a: AdamAttrs): [OTensor, OTensor, OTensor] {
   const n = p.data.length;
   const np = new Float64Array(n);
@@ -13,9 +16,8 @@ export function adamUpdate(p: OTensor, g: OTensor, m: OTensor, v: OTensor, a: Ad
     const gi = g.data[i]!;
     nm[i] = a.beta1 * m.data[i]! + (1 - a.beta1) * gi;
     nv[i] = a.beta2 * v.data[i]! + (1 - a.beta2) * gi * gi;
-    const mHat = nm[i]! / (1 - a.beta1 ** a.step);
-    const vHat = nv[i]! / (1 - a.beta2 ** a.step);
-    np[i] = p.data[i]! - (a.learningRate * mHat) / (Math.sqrt(vHat) + a.epsilon);
+    const stepSize = (a.learningRate * Math.sqrt(1 - a.beta2 ** a.step)) / (1 - a.beta1 ** a.step);
+    np[i] = p.data[i]! - (stepSize * nm[i]!) / (Math.sqrt(nv[i]!) + a.epsilon);
   }
   return [make(p.shape, 'float32', np), make(p.shape, 'float32', nm), make(p.shape, 'float32', nv)];
 }

@@ -215,9 +215,12 @@ export interface OptionalKernels {
   layerNorm(x: TensorInfo, gamma: TensorInfo, beta: TensorInfo, epsilon: number): TensorInfo;
   /** `(x - mean) / sqrt(variance + epsilon) * scale + offset`; the four vectors match the last axis. */
   batchNorm(x: TensorInfo, mean: TensorInfo, variance: TensorInfo, offset: TensorInfo, scale: TensorInfo, epsilon: number): TensorInfo;
-  /** `activation(matMul(a, b) + bias)`; bias broadcasts against the product. */
+  /** `activation(matMul(a, b) + bias)`; a and b as for matMul (rank ≥ 2); bias broadcasts against the product. */
   fusedMatMul(a: TensorInfo, b: TensorInfo, bias: TensorInfo | null, activation: FusedActivation, transposeA: boolean, transposeB: boolean): TensorInfo;
-  /** `softmax(q kᵀ · scale + mask) v` for q `[...b,m,d]`, k `[...b,n,d]`, v `[...b,n,e]`; mask adds. */
+  /**
+   * `softmax(q kᵀ · scale + mask) v` for q `[...b,m,d]`, k `[...b,n,d]`, v `[...b,n,e]` with
+   * identical batch dims `b`; `mask` is null or float32 of the full score shape `[...b,m,n]`, added.
+   */
   attention(q: TensorInfo, k: TensorInfo, v: TensorInfo, mask: TensorInfo | null, scale: number): TensorInfo;
   /** One Adam step; returns `[param, m, v]`. */
   adamUpdate(param: TensorInfo, grad: TensorInfo, m: TensorInfo, v: TensorInfo, attrs: AdamAttrs): [TensorInfo, TensorInfo, TensorInfo];

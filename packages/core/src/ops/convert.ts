@@ -10,7 +10,8 @@ import { allocArray, dtypeOfArray, shapeToString, sizeOf } from '../util/shape.j
 
 /** Anything an op accepts where a tensor is expected. */
 export type TensorLike = Tensor | number | boolean | TypedArray | readonly TensorLikeArray[];
-type TensorLikeArray = number | boolean | readonly TensorLikeArray[];
+/** Nested arrays of numbers or booleans. */
+export type TensorLikeArray = number | boolean | readonly TensorLikeArray[];
 
 /** Creates a tensor from flat values already in the right typed array. */
 export function fromTypedArray(values: TypedArray, shape: readonly number[], dtype: DType): Tensor {

@@ -48,11 +48,6 @@ export function compositeWithGradient(name: string, inputs: readonly Tensor[], f
   return y;
 }
 
-/** Shape check helper: throws `${op}: ${message}` unless `ok`. */
-export function check(ok: boolean, op: string, message: () => string): void {
-  if (!ok) throw new Error(`${op}: ${message()}`);
-}
-
 /** Most constant tensors kept at once; the least recently used is disposed beyond this. */
 const MAX_CACHED_CONSTANTS = 64;
 const constantCache = new Map<string, Tensor>();

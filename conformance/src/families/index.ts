@@ -1,0 +1,18 @@
+/** The checks of every family, by family. */
+import type { Family } from '../types.js';
+import type { CheckDef } from './context.js';
+import { KERNEL_CHECKS } from './kernels.js';
+import { GRADIENT_CHECKS } from './gradients.js';
+import { OP_CHECKS } from './ops.js';
+
+export type { CheckDef, SuiteContext } from './context.js';
+export { createContext } from './context.js';
+
+export const FAMILY_CHECKS: Readonly<Record<Family, readonly CheckDef[]>> = {
+  kernels: KERNEL_CHECKS,
+  ops: OP_CHECKS,
+  gradients: GRADIENT_CHECKS,
+  training: [],
+  memory: [],
+  errors: [],
+};

@@ -55,6 +55,10 @@ export async function executeCase(backend: Backend, c: KernelCase): Promise<Case
     for (const t of c.inputs) written.push({ storage: backend.write(toTyped(t), t.dtype), shape: t.shape, dtype: t.dtype });
     const r = c.run(backend, written);
     outputs = isList(r) ? r : [r];
+    const aliased = outputs.findIndex((o) => written.some((w) => w.storage === o.storage));
+    if (aliased >= 0) {
+      return { ok: false, maxAbsError: Infinity, worstRatio: Infinity, failure: `${c.kernel} ${c.label}: output ${aliased} is an input's storage (kernels must return new storage)` };
+    }
     const expected = c.expect();
     if (outputs.length !== expected.length) {
       return { ok: false, maxAbsError: Infinity, worstRatio: Infinity, failure: `${c.kernel} ${c.label}: returned ${outputs.length} outputs, expected ${expected.length}` };

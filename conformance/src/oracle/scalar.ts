@@ -37,9 +37,8 @@ function roundHalfEven(x: number): number {
   if (!Number.isFinite(x)) return x;
   const f = Math.floor(x);
   const diff = x - f;
-  if (diff < 0.5) return f === 0 && x < 0 ? -0 : f;
-  if (diff > 0.5) return f + 1;
-  return f % 2 === 0 ? f : f + 1;
+  const r = diff < 0.5 ? f : diff > 0.5 ? f + 1 : f % 2 === 0 ? f : f + 1;
+  return r === 0 && x < 0 ? -0 : r; // IEEE keeps the sign of a value rounded to zero
 }
 
 export function unaryScalar(op: UnaryOp, dtype: DType, x: number): number {

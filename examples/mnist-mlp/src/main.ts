@@ -2,7 +2,7 @@
  * Trains a two-layer MLP (784 → 128 relu → 10) on MNIST with Strata's core ops and autodiff, then
  * reports test accuracy. Exits with code 1 when test accuracy is below 95% or memory grows.
  *
- *   node dist/main.js [--epochs 2] [--batch-size 128] [--learning-rate 0.001] [--hidden 128]
+ *   node dist/main.js [--epochs 3] [--batch-size 128] [--learning-rate 0.002] [--hidden 128]
  *                     [--limit N] [--min-accuracy 0.95]
  */
 import { parseArgs } from 'node:util';
@@ -13,9 +13,9 @@ import { Adam, createMlp, evaluate, gatherBatch, seededRandom, shuffledIndices, 
 
 const { values: args } = parseArgs({
   options: {
-    epochs: { type: 'string', default: '2' },
+    epochs: { type: 'string', default: '3' },
     'batch-size': { type: 'string', default: '128' },
-    'learning-rate': { type: 'string', default: '0.001' },
+    'learning-rate': { type: 'string', default: '0.002' },
     hidden: { type: 'string', default: '128' },
     limit: { type: 'string' },
     'min-accuracy': { type: 'string', default: '0.95' },

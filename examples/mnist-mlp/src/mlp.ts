@@ -51,9 +51,16 @@ export function forward(model: Mlp, x: st.Tensor): st.Tensor {
   });
 }
 
-/** `log(softmax(logits))` over the last axis, stably: `logits − logSumExp(logits)`. */
+/**
+ * `log(softmax(logits))` over the last axis, computed stably as `z − log(Σ exp(z))` with
+ * `z = logits − max(logits)`: no exp overflows, and subtracting the max first keeps float32
+ * precision for large logits. (The max's gradient contributions cancel exactly.)
+ */
 export function logSoftmax(logits: st.Tensor): st.Tensor {
-  return st.tidy(() => st.sub(logits, st.logSumExp(logits, -1, true)));
+  return st.tidy(() => {
+    const z = st.sub(logits, st.max(logits, -1, true));
+    return st.sub(z, st.logSumExp(z, -1, true));
+  });
 }
 
 /** Mean softmax cross-entropy of `logits` `[batch, classes]` against int32 `labels` `[batch]`. */
@@ -131,18 +138,19 @@ export class Adam {
 export function trainStep(model: Mlp, optimizer: Adam, x: st.Tensor, y: st.Tensor): { loss: st.Tensor; correct: st.Tensor } {
   return st.tidy(() => {
     const captured: { correct?: st.Tensor } = {};
-    const { value: loss, grads } = st.variableGrads(() => {
-      const logits = forward(model, x);
-      // variableGrads frees what its function makes, so keep the accuracy count past it...
-      captured.correct = st.keep(countCorrect(logits, y));
-      return softmaxCrossEntropy(logits, y);
-    }, model.params);
-    optimizer.applyGradients(grads);
-    // ...then hand it back through tidy's return value (a new handle) and drop the kept one.
-    const kept = captured.correct!;
-    const correct = st.clone(kept);
-    kept.dispose();
-    return { loss, correct };
+    try {
+      const { value: loss, grads } = st.variableGrads(() => {
+        const logits = forward(model, x);
+        // variableGrads frees what its function makes, so keep the accuracy count past it...
+        captured.correct = st.keep(countCorrect(logits, y));
+        return softmaxCrossEntropy(logits, y);
+      }, model.params);
+      optimizer.applyGradients(grads);
+      // ...then hand it back through tidy's return value (a new handle).
+      return { loss, correct: st.clone(captured.correct!) };
+    } finally {
+      captured.correct?.dispose(); // the kept handle: tidy never frees it
+    }
   });
 }
 

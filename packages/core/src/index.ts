@@ -3,7 +3,7 @@
  * @packageDocumentation
  */
 export * from './backend/contract.js';
-export { registerBackend, removeBackend, registeredBackends, setBackend, ready, backends, getBackend, type BackendStatus } from './backend/registry.js';
+export { registerBackend, removeBackend, registeredBackends, setBackend, ready, backends, getBackend, backendInstance, type BackendStatus } from './backend/registry.js';
 export { sizeOf, stridesOf, broadcastShapes, broadcastIndexMap, allocArray, bytesPerElement, dtypeOfArray, shapeToString, convOutputSize } from './util/shape.js';
 export { Tensor, Variable, type NestedArray } from './tensor/tensor.js';
 export type { MemoryInfo, GradientFn } from './engine/engine.js';

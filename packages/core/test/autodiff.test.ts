@@ -107,3 +107,15 @@ describe('autodiff', () => {
     expect(() => st.grad((x) => x)(st.tensor([1, 2]), st.tensor([1]))).toThrow(/grad: dy has shape \[1\] but the function's result has \[2\]/);
   });
 });
+
+describe('autodiff memory', () => {
+  it('grad and grads free everything but the gradients, even for f = identity', () => {
+    const x = st.tensor([1, 2, 3]);
+    const before = st.memory();
+    const g = st.grad((v) => v)(x);
+    const [h] = st.grads((v) => st.sum(st.exp(v!)))([x]);
+    expect(st.memory().tensors).toBe(before.tensors + 2);
+    expect(x.isDisposed).toBe(false);
+    st.dispose([g, h, x]);
+  });
+});

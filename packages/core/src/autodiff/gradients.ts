@@ -7,7 +7,7 @@ import { Tensor, type Variable } from '../tensor/tensor.js';
 import { shapeToString } from '../util/shape.js';
 import { toTensor, type TensorLike } from '../ops/convert.js';
 import { add } from '../ops/binary.js';
-import { cast, onesLike, zerosLike } from '../ops/creation.js';
+import { cast, clone, onesLike, zerosLike } from '../ops/creation.js';
 
 /** Runs `f` on a tape watching `sources`, then backpropagates `dy` (default ones) from its result. */
 function gradientsOf(op: string, f: () => Tensor, sources: readonly Tensor[], dy?: TensorLike): { value: Tensor; grads: Tensor[] } {
@@ -33,7 +33,8 @@ function gradientsOf(op: string, f: () => Tensor, sources: readonly Tensor[], dy
       }
       const accumulated = backpropagate(tape, value, seed);
       const grads = sources.map((s) => accumulated.get(s.id) ?? zerosLike(s.dtype === 'float32' ? s : cast(s, 'float32')));
-      return { value, grads };
+      // A fresh handle: f may return a tensor it did not create (an input), which callers must not free.
+      return { value: clone(value), grads };
     } finally {
       tape.dispose();
     }
@@ -68,7 +69,9 @@ function backpropagate(tape: Tape, value: Tensor, seed: Tensor): Map<number, Ten
 export function grad(f: (x: Tensor) => Tensor): (x: TensorLike, dy?: TensorLike) => Tensor {
   return (x, dy) => {
     const t = toTensor(x, 'x', 'grad');
-    return gradientsOf('grad', () => f(t), [t], dy).grads[0]!;
+    const { value, grads: [g] } = gradientsOf('grad', () => f(t), [t], dy);
+    value.dispose();
+    return g!;
   };
 }
 
@@ -76,7 +79,9 @@ export function grad(f: (x: Tensor) => Tensor): (x: TensorLike, dy?: TensorLike)
 export function grads(f: (...xs: Tensor[]) => Tensor): (xs: readonly TensorLike[], dy?: TensorLike) => Tensor[] {
   return (xs, dy) => {
     const ts = xs.map((x, i) => toTensor(x, `xs[${i}]`, 'grads'));
-    return gradientsOf('grads', () => f(...ts), ts, dy).grads;
+    const { value, grads: gs } = gradientsOf('grads', () => f(...ts), ts, dy);
+    value.dispose();
+    return gs;
   };
 }
 

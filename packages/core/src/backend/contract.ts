@@ -119,7 +119,11 @@ export interface Pool2DAttrs {
 /** Activations a fused matMul can apply. */
 export type FusedActivation = 'linear' | 'relu' | 'sigmoid' | 'tanh';
 
-/** Attributes of an Adam step (bias correction uses `step`, counted from 1). */
+/**
+ * Attributes of an Adam step (bias correction uses `step`, counted from 1):
+ * `m = β1·m + (1-β1)·g`, `v = β2·v + (1-β2)·g²`,
+ * `param -= learningRate·√(1-β2^step)/(1-β1^step) · m / (√v + ε)`.
+ */
 export interface AdamAttrs {
   readonly learningRate: number;
   readonly beta1: number;
@@ -128,7 +132,11 @@ export interface AdamAttrs {
   readonly step: number;
 }
 
-/** Attributes of an SGD step; `momentum` 0 means plain SGD (velocity is then ignored). */
+/**
+ * Attributes of an SGD step (Keras semantics): `velocity = momentum·velocity - learningRate·g`, then
+ * `param += velocity`, or with Nesterov `param += momentum·velocity - learningRate·g`.
+ * `momentum` 0 means plain SGD, `param -= learningRate·g` (velocity is then ignored).
+ */
 export interface SgdAttrs {
   readonly learningRate: number;
   readonly momentum: number;

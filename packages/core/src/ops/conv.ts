@@ -87,13 +87,9 @@ function conv2dBackpropFilter(x: Tensor, dy: Tensor, g: WindowGeometry): Tensor 
   return reshape(matMul(columns, reshape(dy, [rows, outC]), true, false), filterShape);
 }
 
-/**
- * 2-D convolution. x `[batch, height, width, inChannels]` (rank 3: a batch of one), filter
- * `[kh, kw, inChannels, outChannels]`; returns `[batch, outH, outW, outChannels]`.
- * @example st.conv2d(images, kernel, 2, 'same')
- */
-export function conv2d(x: TensorLike, filter: TensorLike, strides: Size2D = 1, pad: PaddingMode = 'valid', dilations: Size2D = 1): Tensor {
-  const op = 'conv2d';
+/** Validation and padding shared by conv2d and depthwiseConv2d; `forward` does the arithmetic. */
+function convolve(op: string, x: TensorLike, filter: TensorLike, strides: Size2D, pad: PaddingMode, dilations: Size2D,
+  forward: (x4: Tensor, f: Tensor, g: WindowGeometry) => Tensor): Tensor {
   return engine().tidy(() => {
     const xt = floatTensor(x, 'x', op);
     const x4 = asBatch(xt, op);
@@ -103,9 +99,18 @@ export function conv2d(x: TensorLike, filter: TensorLike, strides: Size2D = 1, p
     const d = pair(dilations, 'dilations', op);
     const [kh, kw] = f.shape as [number, number];
     const g = windowGeometry(op, x4.shape, kh, kw, s, d, resolvePadding(pad, x4.shape[1]!, x4.shape[2]!, kh, kw, s, d, op));
-    const y = conv2dForward(x4, f, g);
+    const y = forward(x4, f, g);
     return xt.rank === 3 ? reshape(y, y.shape.slice(1)) : y;
   });
+}
+
+/**
+ * 2-D convolution. x `[batch, height, width, inChannels]` (rank 3: a batch of one), filter
+ * `[kh, kw, inChannels, outChannels]`; returns `[batch, outH, outW, outChannels]`.
+ * @example st.conv2d(images, kernel, 2, 'same')
+ */
+export function conv2d(x: TensorLike, filter: TensorLike, strides: Size2D = 1, pad: PaddingMode = 'valid', dilations: Size2D = 1): Tensor {
+  return convolve('conv2d', x, filter, strides, pad, dilations, conv2dForward);
 }
 
 /**
@@ -216,17 +221,5 @@ function depthwiseBackpropFilter(x: Tensor, dy: Tensor, g: WindowGeometry): Tens
  * input channel ci.
  */
 export function depthwiseConv2d(x: TensorLike, filter: TensorLike, strides: Size2D = 1, pad: PaddingMode = 'valid', dilations: Size2D = 1): Tensor {
-  const op = 'depthwiseConv2d';
-  return engine().tidy(() => {
-    const xt = floatTensor(x, 'x', op);
-    const x4 = asBatch(xt, op);
-    const f = floatTensor(filter, 'filter', op);
-    checkFilter(x4, f, op, 2);
-    const s = pair(strides, 'strides', op);
-    const d = pair(dilations, 'dilations', op);
-    const [kh, kw] = f.shape as [number, number];
-    const g = windowGeometry(op, x4.shape, kh, kw, s, d, resolvePadding(pad, x4.shape[1]!, x4.shape[2]!, kh, kw, s, d, op));
-    const y = depthwiseForward(x4, f, g);
-    return xt.rank === 3 ? reshape(y, y.shape.slice(1)) : y;
-  });
+  return convolve('depthwiseConv2d', x, filter, strides, pad, dilations, depthwiseForward);
 }

@@ -55,11 +55,12 @@ async function main(): Promise<void> {
   for (const b of st.backends()) console.log(`  ${b.name} (priority ${b.priority}): ${b.status}${b.reason ? ` — ${b.reason}` : ''}`);
 
   let t0 = performance.now();
-  const trainData = loadMnist({ split: 'train', ...(limit === undefined ? {} : { limit }) });
-  const testData = loadMnist({ split: 'test' });
-  const train = toTensors(trainData);
-  const test = toTensors(testData);
-  console.log(`MNIST: ${trainData.count} training, ${testData.count} test images (loaded in ${seconds(performance.now() - t0)})`);
+  // The flat arrays are dropped once the tensors hold the data.
+  const train = toTensors(loadMnist({ split: 'train', ...(limit === undefined ? {} : { limit }) }));
+  const test = toTensors(loadMnist({ split: 'test' }));
+  const n = train.x.shape[0]!;
+  const testCount = test.x.shape[0]!;
+  console.log(`MNIST: ${n} training, ${testCount} test images (loaded in ${seconds(performance.now() - t0)})`);
 
   st.setSeed(seed);
   const model = createMlp({ hidden });
@@ -68,7 +69,6 @@ async function main(): Promise<void> {
   console.log(`Model: 784 → ${hidden} (relu) → 10, ${paramCount} parameters; Adam(lr=${learningRate}), batch ${batchSize}, ${epochs} epochs`);
 
   const random = seededRandom(seed);
-  const n = trainData.count;
   const steps = Math.ceil(n / batchSize);
   const baseline = st.memory().buffers;
   const trainStart = performance.now();
@@ -120,7 +120,7 @@ async function main(): Promise<void> {
   const result = await evaluate(model, test.x, test.y);
   console.log(`Training took ${seconds(trainTime)}; evaluation ${seconds(performance.now() - t0)}`);
   console.log(`Test loss: ${result.loss.toFixed(4)}`);
-  console.log(`Test accuracy: ${(result.accuracy * 100).toFixed(2)}% (${result.correct}/${testData.count})`);
+  console.log(`Test accuracy: ${(result.accuracy * 100).toFixed(2)}% (${result.correct}/${testCount})`);
 
   st.dispose([train, test]);
   optimizer.dispose();

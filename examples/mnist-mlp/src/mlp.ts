@@ -52,22 +52,13 @@ export function forward(model: Mlp, x: st.Tensor): st.Tensor {
 }
 
 /**
- * `log(softmax(logits))` over the last axis, computed stably as `z − log(Σ exp(z))` with
- * `z = logits − max(logits)`: no exp overflows, and subtracting the max first keeps float32
- * precision for large logits. (The max's gradient contributions cancel exactly.)
+ * Mean softmax cross-entropy of `logits` `[batch, classes]` against int32 `labels` `[batch]`,
+ * through the stable `st.logSoftmax` (max-shifted; uses the backend's kernel when it has one).
  */
-export function logSoftmax(logits: st.Tensor): st.Tensor {
-  return st.tidy(() => {
-    const z = st.sub(logits, st.max(logits, -1, true));
-    return st.sub(z, st.logSumExp(z, -1, true));
-  });
-}
-
-/** Mean softmax cross-entropy of `logits` `[batch, classes]` against int32 `labels` `[batch]`. */
 export function softmaxCrossEntropy(logits: st.Tensor, labels: st.Tensor): st.Tensor {
   return st.tidy(() => {
     const classes = logits.shape[logits.rank - 1]!;
-    const picked = st.sum(st.mul(st.oneHot(labels, classes), logSoftmax(logits)), -1);
+    const picked = st.sum(st.mul(st.oneHot(labels, classes), st.logSoftmax(logits)), -1);
     return st.neg(st.mean(picked));
   });
 }

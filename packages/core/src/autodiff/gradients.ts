@@ -48,7 +48,7 @@ function backpropagate(tape: Tape, value: Tensor, seed: Tensor): Map<number, Ten
     const dys = node.outputs.map((o) => accumulated.get(o.id));
     if (dys.every((d) => d === undefined)) continue;
     const filled = dys.map((d, i) => d ?? zerosLike(node.outputs[i]!));
-    const inputGrads = node.gradient(filled, node.inputs, node.outputs);
+    const inputGrads = node.gradient(filled, node.inputs, node.outputs, node.inputs.map((t) => tape.watched.has(t.id)));
     node.inputs.forEach((input, i) => {
       const g = inputGrads[i];
       if (!g || !tape.watched.has(input.id)) return;

@@ -7,8 +7,11 @@ import { activeBackend } from '../backend/registry.js';
 import { bytesPerElement, sizeOf } from '../util/shape.js';
 import { Tensor, Variable, type StorageRecord } from '../tensor/tensor.js';
 
-/** Computes input gradients from output gradients; `null` marks an input with no gradient. */
-export type GradientFn = (dys: readonly Tensor[], inputs: readonly Tensor[], outputs: readonly Tensor[]) => readonly (Tensor | null)[];
+/**
+ * Computes input gradients from output gradients; `null` marks an input with no gradient.
+ * `needed[i]` is false when nothing asked for input i's gradient, so costly ones can be skipped.
+ */
+export type GradientFn = (dys: readonly Tensor[], inputs: readonly Tensor[], outputs: readonly Tensor[], needed: readonly boolean[]) => readonly (Tensor | null)[];
 
 /** One recorded op on a tape. Inputs/outputs are aliases owned by the tape. */
 interface TapeNode {

@@ -45,9 +45,9 @@ function checkFilter(x: Tensor, filter: Tensor, op: string, channelDim: number):
 function conv2dForward(x: Tensor, filter: Tensor, g: WindowGeometry): Tensor {
   if (hasKernel('conv2d')) {
     const attrs = convAttrs(g);
-    return engine().runKernel('conv2d', [x, filter], (b, [xi, fi]) => b.conv2d!(xi!, fi!, attrs), (dys, [xi, fi]) => [
-      conv2dBackpropInput(dys[0]!, fi!, g),
-      conv2dBackpropFilter(xi!, dys[0]!, g),
+    return engine().runKernel('conv2d', [x, filter], (b, [xi, fi]) => b.conv2d!(xi!, fi!, attrs), (dys, [xi, fi], _outputs, needed) => [
+      needed[0] ? conv2dBackpropInput(dys[0]!, fi!, g) : null,
+      needed[1] ? conv2dBackpropFilter(xi!, dys[0]!, g) : null,
     ])[0]!;
   }
   const [kh, kw, inC, outC] = filter.shape as [number, number, number, number];

@@ -37,16 +37,20 @@ export function matMul(a: TensorLike, b: TensorLike, transposeA = false, transpo
     if (!batch) {
       throw new Error(`matMul: batch dimensions do not broadcast: a is ${shapeToString(ta.shape)}, b is ${shapeToString(tb.shape)}`);
     }
-    const y = engine().runKernel('matMul', [a2, b2], (backend, [ia, ib]) => backend.matMul(ia!, ib!, transposeA, transposeB), (dys, [ai, bi]) => {
+    const y = engine().runKernel('matMul', [a2, b2], (backend, [ia, ib]) => backend.matMul(ia!, ib!, transposeA, transposeB), (dys, [x, w], _outputs, needed) => {
       const dy = dys[0]!;
-      const [x, w] = [ai!, bi!];
-      let da: Tensor;
-      let db: Tensor;
-      if (!transposeA && !transposeB) [da, db] = [matMul(dy, w, false, true), matMul(x, dy, true, false)];
-      else if (!transposeA && transposeB) [da, db] = [matMul(dy, w), matMul(dy, x, true, false)];
-      else if (transposeA && !transposeB) [da, db] = [matMul(w, dy, false, true), matMul(x, dy)];
-      else [da, db] = [matMul(w, dy, true, true), matMul(dy, x, true, true)];
-      return [sumToShape(da, x.shape), sumToShape(db, w.shape)];
+      // Each case is the product rule for y = op(a)·op(b), written without materialising transposes.
+      const da = !needed[0] ? null
+        : !transposeA && !transposeB ? matMul(dy, w!, false, true)
+        : !transposeA ? matMul(dy, w!)
+        : !transposeB ? matMul(w!, dy, false, true)
+        : matMul(w!, dy, true, true);
+      const db = !needed[1] ? null
+        : !transposeA && !transposeB ? matMul(x!, dy, true, false)
+        : !transposeA ? matMul(dy, x!, true, false)
+        : !transposeB ? matMul(x!, dy)
+        : matMul(dy, x!, true, true);
+      return [da && sumToShape(da, x!.shape), db && sumToShape(db, w!.shape)];
     })[0]!;
     const outShape = [...batch, ...(vectorA ? [] : [m]), ...(vectorB ? [] : [n])];
     return vectorA || vectorB ? reshape(y, outShape) : y;

@@ -3,7 +3,7 @@
  * `strata-conformance <module-or-package-dir> [--json file] [--markdown file] [--family name]...`
  * Prints the report table; exits 0 when every check passes, 1 on any failure, 2 on a usage error.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { loadTarget } from './load.js';
 import { formatTable, toJSON, toMarkdown } from './report.js';
@@ -66,9 +66,12 @@ function parse(argv: readonly string[]): CliArgs | string {
   return args as CliArgs;
 }
 
+/** Writes a report atomically (temp file + rename), so a failed run never leaves half a report. */
 function write(file: string, text: string): void {
   mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, text);
+  const temp = `${file}.${process.pid}.tmp`;
+  writeFileSync(temp, text);
+  renameSync(temp, file);
 }
 
 async function main(): Promise<number> {

@@ -4,10 +4,9 @@
 import { engine } from '../engine/engine.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { broadcastShapes, shapeToString } from '../util/shape.js';
-import { assertDType, normalizeAxis, toTensor, upcast, type TensorLike } from './convert.js';
+import { assertDType, normalizeAxis, tensor, toTensor, upcast, type TensorLike } from './convert.js';
 import { add, logicalOr } from './binary.js';
 import { cast, fill, range, zeros } from './creation.js';
-import { tensor } from './convert.js';
 import { expandDims, reshape, squeeze } from './reshape.js';
 
 /** Permutes dims (default: reverses them). */

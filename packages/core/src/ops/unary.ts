@@ -15,11 +15,11 @@ function unary(op: UnaryOp, x: TensorLike, gradient?: UnaryGradient): Tensor {
   const input = toTensor(x, 'x', op);
   const allowed = UNARY_OPS[op].inputs;
   if (allowed.includes(input.dtype)) return runUnary(op, input, gradient);
-  if (allowed.includes('float32') && input.dtype !== 'float32' && op !== 'isNaN') {
-    return engine().tidy(() => runUnary(op, cast(input, promotionOf(allowed)), gradient));
+  if (!allowed.includes('float32') || op === 'isNaN') {
+    assertDType(input, allowed, 'x', op);
   }
-  assertDType(input, allowed, 'x', op);
-  return input;
+  // int32/bool into a float-only op is computed in float32; bool into a numeric op in int32.
+  return engine().tidy(() => runUnary(op, cast(input, promotionOf(allowed)), gradient));
 }
 
 function promotionOf(allowed: readonly DType[]): DType {

@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import * as st from '@strata/core';
 import '@strata/backend-cpu';
 import { loadMnist, toTensors } from '@strata/datasets';
-import { Adam, createMlp, evaluate, gatherBatch, seededRandom, shuffledIndices, trainStep } from './mlp.js';
+import { Adam, createMlp, evaluate, gatherBatch, trainStep } from './mlp.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -68,7 +68,6 @@ async function main(): Promise<void> {
   const paramCount = model.params.reduce((n, p) => n + p.size, 0);
   console.log(`Model: 784 → ${hidden} (relu) → 10, ${paramCount} parameters; Adam(lr=${learningRate}), batch ${batchSize}, ${epochs} epochs`);
 
-  const random = seededRandom(seed);
   const steps = Math.ceil(n / batchSize);
   const baseline = st.memory().buffers;
   const trainStart = performance.now();
@@ -76,7 +75,7 @@ async function main(): Promise<void> {
 
   for (let epoch = 1; epoch <= epochs; epoch++) {
     console.log(`Epoch ${epoch}/${epochs}`);
-    const order = shuffledIndices(n, random);
+    const order = st.shuffledIndices(n); // seeded by st.setSeed above
     let lossSum = 0;
     let correct = 0;
     let seen = 0;

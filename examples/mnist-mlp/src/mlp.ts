@@ -165,31 +165,6 @@ export async function evaluate(model: Mlp, x: st.Tensor, y: st.Tensor, batchSize
   return { accuracy: correct / n, loss: lossSum / n, correct };
 }
 
-/** A seeded pseudo-random generator (mulberry32) for shuffling. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** A random permutation of `0 … n−1` (Fisher–Yates). */
-export function shuffledIndices(n: number, random: () => number): Int32Array {
-  const order = new Int32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    const tmp = order[i]!;
-    order[i] = order[j]!;
-    order[j] = tmp;
-  }
-  return order;
-}
-
 /** Rows `indices` of `x` and `y` as a new batch (the caller disposes, or runs this in tidy). */
 export function gatherBatch(x: st.Tensor, y: st.Tensor, indices: Int32Array): { xb: st.Tensor; yb: st.Tensor } {
   return st.tidy(() => {

@@ -2,7 +2,7 @@ import * as st from '@strata/core';
 import '@strata/backend-cpu';
 import { loadMnist, toTensors, type MnistTensors } from '@strata/datasets';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Adam, createMlp, disposeMlp, evaluate, gatherBatch, seededRandom, shuffledIndices, softmaxCrossEntropy, trainStep, type Mlp } from '../src/mlp.js';
+import { Adam, createMlp, disposeMlp, evaluate, gatherBatch, softmaxCrossEntropy, trainStep, type Mlp } from '../src/mlp.js';
 
 async function scalarOf(t: st.Tensor): Promise<number> {
   return (await t.data())[0]!;
@@ -85,15 +85,15 @@ describe('training the MLP on an MNIST subset', () => {
 
   it('reaches well above chance on 1,000 test images after a few hundred steps', async () => {
     const steps = 250;
-    const random = seededRandom(1);
+    st.setSeed(1);
     const baseline = st.memory().buffers;
-    let order = shuffledIndices(trainCount, random);
+    let order = st.shuffledIndices(trainCount);
     let offset = 0;
     let firstLoss = 0;
     let lastLosses = 0;
     for (let step = 0; step < steps; step++) {
       if (offset + batchSize > trainCount) {
-        order = shuffledIndices(trainCount, random);
+        order = st.shuffledIndices(trainCount);
         offset = 0;
       }
       const indices = order.subarray(offset, offset + batchSize);

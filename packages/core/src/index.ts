@@ -10,7 +10,7 @@ export type { MemoryInfo, GradientFn } from './engine/engine.js';
 export { tidy, keep, dispose, memory } from './engine/memory.js';
 export { tensor, scalar, type TensorLike, type TensorLikeArray } from './ops/convert.js';
 export { fill, zeros, ones, zerosLike, onesLike, cast, clone, range, linspace, eye, oneHot, variable } from './ops/creation.js';
-export { setSeed, randomUniform, randomNormal, truncatedNormal } from './ops/random.js';
+export { setSeed, randomUniform, randomNormal, truncatedNormal, shuffledIndices } from './ops/random.js';
 export { philox4x32 } from './util/philox.js';
 export * from './ops/unary.js';
 export * from './ops/binary.js';

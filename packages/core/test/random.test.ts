@@ -43,3 +43,19 @@ describe('seeded random', () => {
     expect(new Set(ints).size).toBe(10);
   });
 });
+
+describe('shuffledIndices', () => {
+  it('is a permutation, repeatable from a seed, and different between draws', () => {
+    const a = st.shuffledIndices(1000, 3);
+    expect([...a].sort((x, y) => x - y)).toEqual(Array.from({ length: 1000 }, (_, i) => i));
+    expect(Array.from(st.shuffledIndices(1000, 3))).toEqual(Array.from(a));
+    st.setSeed(9);
+    const first = Array.from(st.shuffledIndices(50));
+    const second = Array.from(st.shuffledIndices(50));
+    expect(second).not.toEqual(first);
+    st.setSeed(9);
+    expect(Array.from(st.shuffledIndices(50))).toEqual(first);
+    // Every position is reached: a crude check that the shuffle is not biased to the identity.
+    expect(a.filter((v, i) => v === i).length).toBeLessThan(10);
+  });
+});

@@ -82,3 +82,22 @@ export function truncatedNormal(shape: readonly number[], mean = 0, stddev = 1, 
   }
   return fromTypedArray(values, shape, 'float32');
 }
+
+/**
+ * A random permutation of `0 … n−1` (Fisher–Yates driven by Philox), e.g. to shuffle a dataset
+ * each epoch; the global seed (or `seed`) makes it repeatable.
+ */
+export function shuffledIndices(n: number, seed?: number): Int32Array {
+  if (!Number.isInteger(n) || n < 0) throw new Error(`shuffledIndices: n must be a non-negative integer, got ${n}`);
+  const { key, draw } = stream(seed);
+  const order = Int32Array.from({ length: n }, (_, i) => i);
+  const words = new Uint32Array(4);
+  for (let i = n - 1; i > 0; i--) {
+    if ((n - 1 - i) % 4 === 0) philox4x32([Math.floor((n - 1 - i) / 4), draw, 0, 2], key, words);
+    const j = Math.floor(wordToUnit(words[(n - 1 - i) % 4]!) * (i + 1));
+    const swap = order[i]!;
+    order[i] = order[j]!;
+    order[j] = swap;
+  }
+  return order;
+}

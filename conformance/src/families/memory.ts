@@ -92,28 +92,31 @@ async function kernelsBalance(ctx: SuiteContext): Promise<CheckResult> {
   }
   return rec.result();
 }
-
-async function opsBalance(ctx: SuiteContext): Promise<CheckResult> {
-  const rec = new CheckRecorder('memory', 'memory.ops', ctx.maxFailures);
+/** Runs `body` with fresh random inputs on the active backend, and frees the inputs afterwards. */
+async function withInputs(ctx: SuiteContext, name: string, body: (rec: CheckRecorder, t: ReturnType<typeof inputs>) => Promise<void>): Promise<CheckResult> {
+  const rec = new CheckRecorder('memory', name, ctx.maxFailures);
   await activate(ctx.backend);
   const t = inputs(ctx.seed);
   try {
-    await balanced(ctx, rec, 'ops whose results were disposed', async () => {
-      const outs = someOps(t);
-      await outs[0]!.data();
-      st.dispose(outs);
-    });
+    await body(rec, t);
   } finally {
     st.dispose(Object.values(t));
   }
   return rec.result();
 }
 
-async function tidyBalance(ctx: SuiteContext): Promise<CheckResult> {
-  const rec = new CheckRecorder('memory', 'memory.tidy', ctx.maxFailures);
-  await activate(ctx.backend);
-  const t = inputs(ctx.seed);
-  try {
+function opsBalance(ctx: SuiteContext): Promise<CheckResult> {
+  return withInputs(ctx, 'memory.ops', async (rec, t) => {
+    await balanced(ctx, rec, 'ops whose results were disposed', async () => {
+      const outs = someOps(t);
+      await outs[0]!.data();
+      st.dispose(outs);
+    });
+  });
+}
+
+function tidyBalance(ctx: SuiteContext): Promise<CheckResult> {
+  return withInputs(ctx, 'memory.tidy', async (rec, t) => {
     await balanced(ctx, rec, 'tidy (one result kept, then disposed)', async () => {
       const before = st.memory().tensors;
       const kept = st.tidy(() => st.sum(st.concat(someOps(t).map((o) => st.reshape(st.cast(o, 'float32'), [-1])), 0)));
@@ -132,27 +135,18 @@ async function tidyBalance(ctx: SuiteContext): Promise<CheckResult> {
         /* expected */
       }
     });
-  } finally {
-    st.dispose(Object.values(t));
-  }
-  return rec.result();
+  });
 }
 
-async function gradientsBalance(ctx: SuiteContext): Promise<CheckResult> {
-  const rec = new CheckRecorder('memory', 'memory.gradients', ctx.maxFailures);
-  await activate(ctx.backend);
-  const t = inputs(ctx.seed);
-  try {
+function gradientsBalance(ctx: SuiteContext): Promise<CheckResult> {
+  return withInputs(ctx, 'memory.gradients', async (rec, t) => {
     await balanced(ctx, rec, 'grads (results disposed)', async () => {
       const g = st.grads((x: Tensor, w: Tensor, img: Tensor, f: Tensor) =>
         st.add(st.sum(st.softmax(st.matMul(x, w))), st.sum(st.maxPool(st.conv2d(img, f, 1, 'same'), 2, 2, 'valid'))))([t.x, t.w, t.img, t.filt]);
       await g[0]!.data();
       st.dispose(g);
     });
-  } finally {
-    st.dispose(Object.values(t));
-  }
-  return rec.result();
+  });
 }
 
 async function trainingBalance(ctx: SuiteContext): Promise<CheckResult> {

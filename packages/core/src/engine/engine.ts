@@ -129,6 +129,17 @@ export class Engine {
     return v;
   }
 
+  /** Whether a live variable has this name. */
+  hasVariable(name: string): boolean {
+    return this.variables.has(name);
+  }
+
+  /** `base`, or `base_1`, `base_2`, ... : the first name no live variable has. */
+  uniqueVariableName(base: string): string {
+    if (!this.variables.has(base)) return base;
+    for (let i = 1; ; i++) if (!this.variables.has(`${base}_${i}`)) return `${base}_${i}`;
+  }
+
   /** Every live variable, in creation order. */
   allVariables(): Variable[] {
     return [...this.variables.values()];

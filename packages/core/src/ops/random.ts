@@ -62,11 +62,16 @@ function standardNormal(key: [number, number], draw: number, index: number, atte
 /** Normal values with `mean` and `stddev`. */
 export function randomNormal(shape: readonly number[], mean = 0, stddev = 1, seed?: number): Tensor {
   const size = checkShape('randomNormal', shape);
+  return fromTypedArray(randomNormalValues(size, mean, stddev, seed), shape, 'float32');
+}
+
+/** @internal The values of `randomNormal` on the host (for initializers that post-process them). */
+export function randomNormalValues(size: number, mean = 0, stddev = 1, seed?: number): Float32Array {
   const { key, draw } = stream(seed);
   const values = new Float32Array(size);
   const words = new Uint32Array(4);
   for (let i = 0; i < size; i++) values[i] = mean + stddev * standardNormal(key, draw, i, 0, words);
-  return fromTypedArray(values, shape, 'float32');
+  return values;
 }
 
 /** Normal values redrawn until within two standard deviations of the mean (Keras' initializer). */
@@ -100,4 +105,15 @@ export function shuffledIndices(n: number, seed?: number): Int32Array {
     order[j] = swap;
   }
   return order;
+}
+
+/** @internal The global generator's position (seed, draws made), for checkpoints that must resume exactly. */
+export function getRandomState(): { seed: number; draws: number } {
+  return { seed: globalSeed, draws: drawCounter };
+}
+
+/** @internal Restores `getRandomState()`'s result. */
+export function setRandomState(state: { seed: number; draws: number }): void {
+  setSeed(state.seed);
+  drawCounter = state.draws;
 }

@@ -1,0 +1,2 @@
+/** `st.initializers`: weight initializers by class and factory. */
+export * from './initializers.js';

@@ -1,0 +1,73 @@
+/**
+ * The Metric contract (Keras): state in non-trainable variables, accumulated by `updateState`,
+ * read by `result`, cleared by `resetState`. State stays on the backend until `result` is read.
+ */
+import type { DType } from '../backend/contract.js';
+import type { Tensor, Variable } from '../tensor/tensor.js';
+import { engine } from '../engine/engine.js';
+import { fill, variable } from '../ops/creation.js';
+import { classNameOf, type ConfigDict, type Serializable } from '../serialization/registry.js';
+
+export interface MetricArgs {
+  name?: string;
+  dtype?: DType;
+}
+
+/** The base of every metric. */
+export abstract class Metric implements Serializable {
+  static readonly className: string = 'Metric';
+  readonly name: string;
+  readonly dtype: DType;
+  private readonly state: { variable: Variable; initialValue: number }[] = [];
+
+  constructor(args: MetricArgs = {}, defaultName: string) {
+    this.name = args.name ?? defaultName;
+    this.dtype = args.dtype ?? 'float32';
+  }
+
+  /** Adds `yTrue`/`yPred` (and optional per-sample weights) to the state. */
+  abstract updateState(yTrue: Tensor, yPred: Tensor, sampleWeight?: Tensor | null): void;
+
+  /** The metric's current value (a new scalar, or a vector for per-class metrics). */
+  abstract result(): Tensor;
+
+  /** Sets every state variable back to its initial value. */
+  resetState(): void {
+    for (const { variable: v, initialValue } of this.state) {
+      const init = fill(v.shape, initialValue, v.dtype);
+      v.assign(init);
+      init.dispose();
+    }
+  }
+
+  /** Creates a state variable (call from the constructor or on first `updateState`). */
+  protected addVariable(name: string, shape: readonly number[] = [], initialValue = 0, dtype: DType = 'float32'): Variable {
+    const v = engine().tidy(() => variable(fill(shape, initialValue, dtype), false, engine().uniqueVariableName(`metric/${this.name}/${name}`)));
+    this.state.push({ variable: v, initialValue });
+    return v;
+  }
+
+  /** The state variables. */
+  get variables(): Variable[] {
+    return this.state.map((s) => s.variable);
+  }
+
+  getConfig(): ConfigDict {
+    return { name: this.name, dtype: this.dtype };
+  }
+
+  getClassName(): string {
+    return classNameOf(this, 'metric');
+  }
+
+  /** Rebuilds a metric from `getConfig()`'s result. */
+  static fromConfig<T extends Metric>(this: new (args: never) => T, config: ConfigDict): T {
+    return new this(config as never);
+  }
+
+  /** Frees the state variables. */
+  dispose(): void {
+    for (const { variable: v } of this.state) v.dispose();
+    this.state.length = 0;
+  }
+}

@@ -44,3 +44,4 @@ export * as metrics from './metrics/index.js';
 export * as optimizers from './optimizers/index.js';
 export * as callbacks from './callbacks/index.js';
 export * as data from './data/index.js';
+export * from './models/index.js';

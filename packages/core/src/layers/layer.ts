@@ -110,6 +110,8 @@ export interface AddWeightOptions {
 export interface LayerWeight {
   /** The name inside the layer (`kernel`, `bias`, ...). */
   readonly shortName: string;
+  /** `<layer name>/<shortName>`: the name saved models use. */
+  readonly path: string;
   readonly variable: Variable;
   readonly regularizer: Regularizer | null;
   readonly constraint: Constraint | null;
@@ -120,7 +122,8 @@ const nameCounters = new Map<string, number>();
 
 /** `Conv2D` → `conv2d`, `BatchNormalization` → `batch_normalization`. */
 export function snakeCase(name: string): string {
-  return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/([A-Z])([A-Z][a-z])/g, '$1_$2').toLowerCase();
+  // Keras' rule: split before a capitalised word, then between a lower-case letter and a capital.
+  return name.replace(/(.)([A-Z][a-z]+)/g, '$1_$2').replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
 }
 
 /** A fresh name for a layer of this prefix: `dense`, `dense_1`, `dense_2`, ... */
@@ -338,7 +341,7 @@ export abstract class Layer implements Serializable {
     const trainable = options.trainable ?? true;
     const dtype = options.dtype ?? this.dtype;
     const v = engine().tidy(() => variable(initializer.apply(options.shape, dtype), trainable, engine().uniqueVariableName(`${this.name}/${name}`), dtype));
-    this.ownWeights.push({ shortName: name, variable: v, regularizer, constraint, trainable });
+    this.ownWeights.push({ shortName: name, path: `${this.name}/${name}`, variable: v, regularizer, constraint, trainable });
     return v;
   }
 

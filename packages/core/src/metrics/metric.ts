@@ -7,9 +7,13 @@ import type { Tensor, Variable } from '../tensor/tensor.js';
 import { engine } from '../engine/engine.js';
 import { fill, variable } from '../ops/creation.js';
 import { classNameOf, type ConfigDict, type Serializable } from '../serialization/registry.js';
+import { camelCaseKeys } from '../losses/utils.js';
 
+/** Arguments every metric accepts. */
 export interface MetricArgs {
+  /** The key in training logs; default the Keras name in snake_case (`binary_accuracy`, ...). */
   name?: string;
+  /** The dtype of the state and result. Default float32. */
   dtype?: DType;
 }
 
@@ -21,8 +25,14 @@ export abstract class Metric implements Serializable {
   private readonly state: { variable: Variable; initialValue: number }[] = [];
 
   constructor(args: MetricArgs = {}, defaultName: string) {
+    if (args.name !== undefined && (typeof args.name !== 'string' || args.name === '')) {
+      throw new Error(`${defaultName}: name must be a non-empty string, got ${String(args.name)}`);
+    }
     this.name = args.name ?? defaultName;
     this.dtype = args.dtype ?? 'float32';
+    if (this.dtype !== 'float32') {
+      throw new Error(`${this.name}: metrics keep float32 state; dtype '${String(this.dtype)}' is not supported`);
+    }
   }
 
   /** Adds `yTrue`/`yPred` (and optional per-sample weights) to the state. */
@@ -60,9 +70,9 @@ export abstract class Metric implements Serializable {
     return classNameOf(this, 'metric');
   }
 
-  /** Rebuilds a metric from `getConfig()`'s result. */
+  /** Rebuilds a metric from `getConfig()`'s result (snake_case keys from Keras files are accepted). */
   static fromConfig<T extends Metric>(this: new (args: never) => T, config: ConfigDict): T {
-    return new this(config as never);
+    return new this(camelCaseKeys(config) as never);
   }
 
   /** Frees the state variables. */

@@ -12,7 +12,7 @@ export interface ConfigDict {
 }
 
 /** `{className, config}`: how a registered object is written in a config. */
-export interface SerializedObject {
+export interface SerializedObject extends ConfigDict {
   className: string;
   config: ConfigDict;
 }

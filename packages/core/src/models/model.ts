@@ -1,0 +1,556 @@
+/**
+ * Model: a Layer that can be compiled and trained (Keras `fit`, `evaluate`, `predict`, ...).
+ * Subclass it and override `call` for a subclassed model; `Sequential` and `Functional` build on it.
+ */
+import { Tensor } from '../tensor/tensor.js';
+import { engine } from '../engine/engine.js';
+import { keep } from '../engine/memory.js';
+import { variableGrads } from '../autodiff/gradients.js';
+import { add } from '../ops/binary.js';
+import { concat } from '../ops/movement.js';
+import { argMax } from '../ops/reduction.js';
+import { tensor } from '../ops/convert.js';
+import { reshape } from '../ops/reshape.js';
+import { Layer, type CallArgs, type LayerArgs, type SymbolicShape } from '../layers/layer.js';
+import type { Optimizer } from '../optimizers/optimizer.js';
+import { Callback, type CallbackModel, type Logs, type TrainingParams } from '../callbacks/callback.js';
+import { CallbackList, History, ProgbarLogger, TerminateOnNaN } from '../callbacks/index.js';
+import { CompiledModel, type CompileArgs } from './compiled.js';
+import {
+  arrayBatches, epochOrder, fromElement, isBatchSource, releaseBatch, sampleCount, sliceRows, toList,
+  type Batch, type BatchSource, type DatasetElement, type ModelData,
+} from './data-adapter.js';
+import { summaryTable } from './summary.js';
+
+/** Arguments of `fit`. */
+export interface FitArgs {
+  epochs?: number;
+  /** Samples per step (default 32); ignored for datasets, which are already batched. */
+  batchSize?: number;
+  /** 0 silent, 1 progress bar, 2 one line per epoch. Default 1. */
+  verbose?: 0 | 1 | 2;
+  callbacks?: readonly Callback[];
+  /** Fraction of the samples (the last ones, before shuffling) held out for validation. */
+  validationSplit?: number;
+  /** `[x, y]`, `[x, y, sampleWeight]` or a dataset, evaluated after each epoch. */
+  validationData?: readonly [ModelData, ModelData] | readonly [ModelData, ModelData, Tensor] | BatchSource<DatasetElement>;
+  validationBatchSize?: number;
+  /** Shuffle the samples each epoch (default true). */
+  shuffle?: boolean;
+  /** Seed of the shuffle: the same seed gives the same batches (and lets an interrupted run resume identically). */
+  seed?: number;
+  /** Weight of each class in the loss, by class index (single-output models). */
+  classWeight?: Readonly<Record<number, number>>;
+  /** Weight of each sample in the loss, shape `[samples]`. */
+  sampleWeight?: Tensor;
+  /** Epoch to start at (for resuming). */
+  initialEpoch?: number;
+  /** Steps per epoch: a dataset is read continuously across epochs; arrays restart each epoch. */
+  stepsPerEpoch?: number;
+  validationSteps?: number;
+}
+
+/** Arguments of `evaluate`. */
+export interface EvaluateArgs {
+  batchSize?: number;
+  verbose?: 0 | 1 | 2;
+  sampleWeight?: Tensor;
+  steps?: number;
+  callbacks?: readonly Callback[];
+}
+
+/** Arguments of `predict`. */
+export interface PredictArgs {
+  batchSize?: number;
+  verbose?: 0 | 1 | 2;
+  steps?: number;
+  callbacks?: readonly Callback[];
+}
+
+/** The base of every trainable model. */
+export class Model extends Layer implements CallbackModel {
+  static override readonly className: string = 'Model';
+  /** Set true (e.g. from a callback) to end `fit` after the current batch. */
+  stopTraining = false;
+  /** @internal Set by BackupAndRestore: the epoch to resume at. */
+  resumeFromEpoch: number | null = null;
+  /** @internal */
+  compiled: CompiledModel | null = null;
+  private training = false;
+
+  constructor(args: LayerArgs = {}) {
+    super(args);
+  }
+
+  /** The computation of a subclassed model (Sequential and Functional define their own). */
+  call(_inputs: Tensor | Tensor[], _args: CallArgs): Tensor | Tensor[] {
+    throw new Error(`${this.name}: a subclassed Model must override call()`);
+  }
+
+  /** Names of the inputs, for data given as records. */
+  get inputNames(): string[] {
+    return ['input'];
+  }
+
+  /** Names of the outputs, used in logs of multi-output models and for records of targets. */
+  get outputNames(): string[] {
+    return ['output'];
+  }
+
+  /** Output shapes when known (before training), used to choose metrics like 'accuracy'. */
+  protected outputShapes(): (SymbolicShape | null)[] {
+    return this.outputNames.map(() => null);
+  }
+
+  /** The optimizer given to `compile`. */
+  get optimizer(): Optimizer | null {
+    return this.compiled?.optimizer ?? null;
+  }
+
+  /** Sets the optimizer, loss(es) and metrics for training. */
+  compile(args: CompileArgs): void {
+    if (!args || !args.optimizer) throw new Error(`${this.name}.compile: an optimizer is required`);
+    if (!args.loss) throw new Error(`${this.name}.compile: a loss is required`);
+    const next = new CompiledModel(args, this.outputNames, this.outputShapes());
+    this.compiled?.dispose();
+    this.compiled = next;
+  }
+
+  private requireCompiled(where: string): CompiledModel {
+    if (!this.compiled) throw new Error(`${this.name}.${where}: call compile() first`);
+    return this.compiled;
+  }
+
+  /** Runs the model on real tensors in model order; always returns a list of outputs. */
+  private forward(xs: Tensor[], training: boolean): Tensor[] {
+    const out = this.applyMulti(xs.length === 1 ? xs[0]! : xs, { training });
+    return out;
+  }
+
+  /**
+   * One optimizer step on a batch. Returns the batch loss (read before the weights change, so a
+   * non-finite loss can leave the weights untouched) and whether the step was applied.
+   */
+  private async stepOnBatch(b: Batch, where: string, nanIsFatal: boolean, position: string): Promise<{ applied: boolean; logs: Logs }> {
+    const c = this.requireCompiled(where);
+    const vars = this.trainableWeights;
+    const batchSize = b.xs[0]!.shape[0]!;
+    let outputs: Tensor[] = [];
+    let perOutput: Tensor[] = [];
+    let grads: Record<string, Tensor> = {};
+    let total: Tensor | null = null;
+    try {
+      const result = engine().tidy(() => {
+        const lossFn = () => {
+          const outs = this.forward(b.xs, true);
+          const { total: t, perOutput: p } = c.computeLoss(b.ys, outs, b.sampleWeight);
+          const extra = [...this.takeLosses(), ...this.regularizationLosses()];
+          outputs = outs.map((o) => keep(o));
+          perOutput = p.map((x) => keep(x));
+          return extra.length === 0 ? t : extra.reduce((a, e) => add(a, e), t);
+        };
+        if (vars.length === 0) throw new Error(`${this.name}.${where}: the model has no trainable weights`);
+        return variableGrads(lossFn, vars);
+      });
+      total = result.value;
+      grads = result.grads;
+      c.updateState(b.ys, outputs, b.sampleWeight, total, perOutput, batchSize);
+      // The batch loss and every log in one read.
+      const packed = engine().tidy(() => concat([reshape(total!, [1]), c.resultsTensor()], 0));
+      const values = await packed.data();
+      packed.dispose();
+      const lossValue = values[0]!;
+      const logs = c.toLogs(values.subarray(1));
+      if (!Number.isFinite(lossValue)) {
+        if (nanIsFatal) {
+          throw new Error(`${this.name}.${where}: the loss became ${lossValue} at ${position}; the weights were left as they were ` +
+            'before this step. Check the inputs and labels for NaN/Inf, or lower the learning rate.');
+        }
+        return { applied: false, logs: { ...logs, loss: lossValue } };
+      }
+      c.optimizer.applyGradients(vars.map((v) => [grads[v.name]!, v] as const));
+      this.applyConstraints();
+      return { applied: true, logs };
+    } finally {
+      for (const t of [...outputs, ...perOutput, ...Object.values(grads)]) t.dispose();
+      total?.dispose();
+      this.takeLosses().forEach((t) => t.dispose());
+    }
+  }
+
+  /** Forward pass and metric update without training. */
+  private testBatch(b: Batch, c: CompiledModel): void {
+    engine().tidy(() => {
+      const outs = this.forward(b.xs, false);
+      const { total, perOutput } = c.computeLoss(b.ys, outs, b.sampleWeight);
+      const extra = [...this.takeLosses(), ...this.regularizationLosses()];
+      const full = extra.reduce((a, e) => add(a, e), total);
+      c.updateState(b.ys, outs, b.sampleWeight, full, perOutput, b.xs[0]!.shape[0]!);
+    });
+  }
+
+  /** Per-sample weights for `classWeight` (single output; labels as indices or one-hot). */
+  private async classSampleWeights(y: Tensor, classWeight: Readonly<Record<number, number>>): Promise<Tensor> {
+    if (this.outputNames.length !== 1) throw new Error(`${this.name}.fit: classWeight needs a single-output model`);
+    const labels = engine().tidy(() => (y.rank >= 2 && y.shape[y.rank - 1]! > 1 ? argMax(y, -1) : reshape(y, [y.shape[0]!])));
+    const values = await labels.data();
+    labels.dispose();
+    const w = new Float32Array(values.length);
+    for (let i = 0; i < values.length; i++) {
+      const cls = Math.round(values[i]!);
+      w[i] = classWeight[cls] ?? 1;
+    }
+    return tensor(w, [values.length]);
+  }
+
+  /**
+   * Trains the model. `x`/`y` are tensors (a list or a record by name for several inputs/outputs),
+   * or `x` is a dataset of `[x, y]` batches. Returns the History of logs per epoch.
+   * @example
+   * await model.fit(x, y, { epochs: 5, batchSize: 64, validationSplit: 0.1 });
+   */
+  async fit(x: ModelData | BatchSource<DatasetElement>, y?: ModelData | FitArgs, args: FitArgs = {}): Promise<History> {
+    const where = 'fit';
+    if (isBatchSource(x)) {
+      if (y !== undefined && !(typeof y === 'object' && !(y instanceof Tensor) && !Array.isArray(y) && isFitArgs(y))) {
+        throw new Error(`${this.name}.fit: when x is a dataset, targets come from the dataset; pass the options as the second argument`);
+      }
+      args = (y as FitArgs | undefined) ?? args;
+    } else if (y === undefined) {
+      throw new Error(`${this.name}.fit: targets y are required when x is tensors`);
+    }
+    const c = this.requireCompiled(where);
+    const epochs = args.epochs ?? 1;
+    const batchSize = args.batchSize ?? 32;
+    const verbose = args.verbose ?? 1;
+    checkPositiveInt(epochs, 'epochs', this.name);
+    checkPositiveInt(batchSize, 'batchSize', this.name);
+    if (args.validationSplit !== undefined && !(args.validationSplit >= 0 && args.validationSplit < 1)) {
+      throw new Error(`${this.name}.fit: validationSplit must be in [0, 1), got ${args.validationSplit}`);
+    }
+    if (this.training) throw new Error(`${this.name}.fit: the model is already training (await the running fit first)`);
+
+    // Data: arrays are split and batched here; datasets are read as they come.
+    const owned: Tensor[] = [];
+    let trainArrays: { xs: Tensor[]; ys: Tensor[]; sw: Tensor | null; n: number } | null = null;
+    let valArrays: { xs: Tensor[]; ys: Tensor[]; sw: Tensor | null } | null = null;
+    let datasetIterator: AsyncIterator<DatasetElement> | Iterator<DatasetElement> | null = null;
+    const dataset = isBatchSource(x) ? x : null;
+    this.training = true;
+    try {
+      if (!dataset) {
+        const xs = toList(x as ModelData, this.inputNames, 'input', `${this.name}.fit`);
+        const ys = toList(y as ModelData, this.outputNames, 'output', `${this.name}.fit`);
+        const n = sampleCount([xs, ys, args.sampleWeight ? [args.sampleWeight] : []], `${this.name}.fit`);
+        let sw = args.sampleWeight ?? null;
+        if (args.classWeight) {
+          if (sw) throw new Error(`${this.name}.fit: give classWeight or sampleWeight, not both`);
+          sw = await this.classSampleWeights(ys[0]!, args.classWeight);
+          owned.push(sw);
+        }
+        const nVal = args.validationSplit ? Math.floor(n * args.validationSplit) : 0;
+        if (args.validationSplit && (nVal === 0 || nVal === n)) {
+          throw new Error(`${this.name}.fit: validationSplit ${args.validationSplit} of ${n} samples leaves an empty training or validation set`);
+        }
+        if (nVal > 0) {
+          const split = (ts: Tensor[], start: number, count: number) => {
+            const parts = sliceRows(ts, start, count);
+            owned.push(...parts);
+            return parts;
+          };
+          trainArrays = { xs: split(xs, 0, n - nVal), ys: split(ys, 0, n - nVal), sw: sw ? split([sw], 0, n - nVal)[0]! : null, n: n - nVal };
+          valArrays = { xs: split(xs, n - nVal, nVal), ys: split(ys, n - nVal, nVal), sw: sw ? split([sw], n - nVal, nVal)[0]! : null };
+        } else {
+          trainArrays = { xs, ys, sw, n };
+        }
+      } else if (args.validationSplit) {
+        throw new Error(`${this.name}.fit: validationSplit needs arrays; with a dataset pass validationData`);
+      }
+      if (args.validationData && !isBatchSource(args.validationData)) {
+        const [vx, vy, vsw] = args.validationData as readonly [ModelData, ModelData, Tensor?];
+        valArrays = {
+          xs: toList(vx, this.inputNames, 'input', `${this.name}.fit(validationData)`),
+          ys: toList(vy, this.outputNames, 'output', `${this.name}.fit(validationData)`),
+          sw: vsw ?? null,
+        };
+        sampleCount([valArrays.xs, valArrays.ys], `${this.name}.fit(validationData)`);
+      }
+      const valSource = args.validationData && isBatchSource(args.validationData) ? args.validationData : null;
+      const hasValidation = valArrays !== null || valSource !== null;
+
+      const stepsPerEpoch = args.stepsPerEpoch ?? (trainArrays ? Math.ceil(trainArrays.n / batchSize) : datasetSize(dataset));
+      const history = new History();
+      const userCallbacks = args.callbacks ?? [];
+      const callbacks = new CallbackList([history, ...(verbose > 0 ? [new ProgbarLogger()] : []), ...userCallbacks]);
+      const logNames = [...c.logNames, ...(hasValidation ? c.logNames.map((n) => `val_${n}`) : [])];
+      const params: TrainingParams = { epochs, steps: stepsPerEpoch, verbose, metrics: logNames, initialEpoch: args.initialEpoch ?? 0 };
+      callbacks.setModel(this);
+      callbacks.setParams(params);
+      const nanIsFatal = !userCallbacks.some((cb) => cb instanceof TerminateOnNaN);
+      this.stopTraining = false;
+      this.resumeFromEpoch = null;
+      await callbacks.onTrainBegin();
+      const startEpoch = this.resumeFromEpoch ?? params.initialEpoch;
+
+      for (let epoch = startEpoch; epoch < epochs && !this.stopTraining; epoch++) {
+        c.resetState();
+        await callbacks.onEpochBegin(epoch);
+        let step = 0;
+        let logs: Logs = {};
+        const runStep = async (b: Batch) => {
+          await callbacks.onTrainBatchBegin(step, { batch: step, size: b.xs[0]!.shape[0]! });
+          const result = await this.stepOnBatch(b, where, nanIsFatal, `epoch ${epoch + 1}, batch ${step + 1}`);
+          logs = result.logs;
+          if (!result.applied) this.stopTraining = true;
+          await callbacks.onTrainBatchEnd(step, logs);
+          step++;
+        };
+        if (trainArrays) {
+          const order = args.shuffle === false ? null : epochOrder(trainArrays.n, args.seed, epoch);
+          for (const b of arrayBatches(trainArrays.xs, trainArrays.ys, trainArrays.sw, batchSize, order, trainArrays.n)) {
+            try {
+              if (!this.stopTraining && (args.stepsPerEpoch === undefined || step < args.stepsPerEpoch)) await runStep(b);
+            } finally {
+              releaseBatch(b);
+            }
+          }
+        } else {
+          // A dataset is read continuously across epochs when stepsPerEpoch is set (Keras), else restarted.
+          if (!datasetIterator || args.stepsPerEpoch === undefined) datasetIterator = iterate(dataset!);
+          while (!this.stopTraining && (args.stepsPerEpoch === undefined || step < args.stepsPerEpoch)) {
+            let next = await datasetIterator.next();
+            if (next.done && args.stepsPerEpoch !== undefined && step > 0) {
+              datasetIterator = iterate(dataset!);
+              next = await datasetIterator.next();
+            }
+            if (next.done) break;
+            const b = fromElement(next.value, this.inputNames, this.outputNames, `${this.name}.fit`);
+            await runStep(b);
+          }
+          if (step === 0) throw new Error(`${this.name}.fit: the dataset yielded no batches in epoch ${epoch + 1}`);
+        }
+        if (hasValidation && !this.stopTraining) {
+          const valLogs = await this.runEvaluation(c, valArrays, valSource, args.validationBatchSize ?? batchSize, args.validationSteps, null);
+          for (const [k, v] of Object.entries(valLogs)) logs[`val_${k}`] = v;
+        }
+        await callbacks.onEpochEnd(epoch, logs);
+      }
+      c.optimizer.finalizeVariableValues(this.trainableWeights);
+      await callbacks.onTrainEnd();
+      return history;
+    } finally {
+      this.training = false;
+      for (const t of owned) t.dispose();
+      const ret = (datasetIterator as AsyncIterator<DatasetElement> | null)?.return;
+      if (ret) await ret.call(datasetIterator);
+    }
+  }
+
+  private async runEvaluation(
+    c: CompiledModel, arrays: { xs: Tensor[]; ys: Tensor[]; sw: Tensor | null } | null, source: BatchSource<DatasetElement> | null,
+    batchSize: number, steps: number | undefined, callbacks: CallbackList | null,
+  ): Promise<Logs> {
+    c.resetState();
+    let step = 0;
+    const run = async (b: Batch) => {
+      await callbacks?.onTestBatchBegin(step);
+      this.testBatch(b, c);
+      if (callbacks) await callbacks.onTestBatchEnd(step, await c.readLogs());
+      step++;
+    };
+    if (arrays) {
+      const n = sampleCount([arrays.xs, arrays.ys], `${this.name}.evaluate`);
+      for (const b of arrayBatches(arrays.xs, arrays.ys, arrays.sw, batchSize, null, n)) {
+        try {
+          if (steps === undefined || step < steps) await run(b);
+        } finally {
+          releaseBatch(b);
+        }
+      }
+    } else if (source) {
+      const it = iterate(source);
+      for (let next = await it.next(); !next.done && (steps === undefined || step < steps); next = await it.next()) {
+        await run(fromElement(next.value, this.inputNames, this.outputNames, `${this.name}.evaluate`));
+      }
+    }
+    if (step === 0) throw new Error(`${this.name}.evaluate: no data to evaluate`);
+    return c.readLogs();
+  }
+
+  /**
+   * Loss and metrics on data: `number` for the loss alone, `[loss, ...metrics]` otherwise,
+   * or the logs by name with `returnDict: true`.
+   */
+  async evaluate(x: ModelData | BatchSource<DatasetElement>, y: ModelData | undefined, args: EvaluateArgs & { returnDict: true }): Promise<Logs>;
+  async evaluate(x: ModelData | BatchSource<DatasetElement>, y?: ModelData, args?: EvaluateArgs & { returnDict?: false }): Promise<number | number[]>;
+  async evaluate(x: ModelData | BatchSource<DatasetElement>, y?: ModelData, args: EvaluateArgs & { returnDict?: boolean } = {}): Promise<number | number[] | Logs> {
+    const c = this.requireCompiled('evaluate');
+    const callbacks = new CallbackList([...(args.callbacks ?? [])]);
+    callbacks.setModel(this);
+    await callbacks.onTestBegin();
+    let logs: Logs;
+    if (isBatchSource(x)) {
+      logs = await this.runEvaluation(c, null, x, args.batchSize ?? 32, args.steps, callbacks);
+    } else {
+      if (y === undefined) throw new Error(`${this.name}.evaluate: targets y are required when x is tensors`);
+      const xs = toList(x, this.inputNames, 'input', `${this.name}.evaluate`);
+      const ys = toList(y, this.outputNames, 'output', `${this.name}.evaluate`);
+      logs = await this.runEvaluation(c, { xs, ys, sw: args.sampleWeight ?? null }, null, args.batchSize ?? 32, args.steps, callbacks);
+    }
+    await callbacks.onTestEnd(logs);
+    return args.returnDict ? logs : packResult(logs, c.logNames);
+  }
+
+  /** Outputs for inputs, computed in batches; one tensor, or a list for several outputs. */
+  async predict(x: ModelData | BatchSource<ModelData | DatasetElement>, args: PredictArgs = {}): Promise<Tensor | Tensor[]> {
+    const batchSize = args.batchSize ?? 32;
+    checkPositiveInt(batchSize, 'batchSize', this.name);
+    const callbacks = new CallbackList([...(args.callbacks ?? [])]);
+    callbacks.setModel(this);
+    await callbacks.onPredictBegin();
+    const chunks: Tensor[][] = [];
+    try {
+      let step = 0;
+      const run = async (xs: Tensor[]) => {
+        await callbacks.onPredictBatchBegin(step);
+        chunks.push(engine().tidy(() => this.forward(xs, false)));
+        await callbacks.onPredictBatchEnd(step);
+        step++;
+      };
+      if (isBatchSource(x)) {
+        const it = iterate(x as BatchSource<ModelData | DatasetElement>);
+        for (let next = await it.next(); !next.done && (args.steps === undefined || step < args.steps); next = await it.next()) {
+          const el = next.value;
+          const xs = el instanceof Tensor || isModelDataRecord(el, this.inputNames) || (Array.isArray(el) && el.every((t) => t instanceof Tensor) && el.length === this.inputNames.length && this.inputNames.length > 1)
+            ? toList(el as ModelData, this.inputNames, 'input', `${this.name}.predict`)
+            : fromElement(el as DatasetElement, this.inputNames, this.outputNames, `${this.name}.predict`).xs;
+          await run(xs);
+        }
+      } else {
+        const xs = toList(x as ModelData, this.inputNames, 'input', `${this.name}.predict`);
+        const n = sampleCount([xs], `${this.name}.predict`);
+        for (const b of arrayBatches(xs, [], null, batchSize, null, n)) {
+          try {
+            if (args.steps === undefined || step < args.steps) await run(b.xs);
+          } finally {
+            releaseBatch(b);
+          }
+        }
+      }
+      if (chunks.length === 0) throw new Error(`${this.name}.predict: no input data`);
+      const outputs = chunks[0]!.map((_, i) => (chunks.length === 1 ? chunks[0]![i]! : concat(chunks.map((ch) => ch[i]!), 0)));
+      if (chunks.length === 1) chunks.length = 0;
+      await callbacks.onPredictEnd();
+      return outputs.length === 1 ? outputs[0]! : outputs;
+    } finally {
+      for (const ch of chunks) for (const t of ch) t.dispose();
+    }
+  }
+
+  /** One optimizer step on one batch; returns the loss, or `[loss, ...metrics]`, of this batch. */
+  async trainOnBatch(x: ModelData, y: ModelData, args: { sampleWeight?: Tensor; classWeight?: Readonly<Record<number, number>> } = {}): Promise<number | number[]> {
+    const c = this.requireCompiled('trainOnBatch');
+    const xs = toList(x, this.inputNames, 'input', `${this.name}.trainOnBatch`);
+    const ys = toList(y, this.outputNames, 'output', `${this.name}.trainOnBatch`);
+    sampleCount([xs, ys], `${this.name}.trainOnBatch`);
+    let sw = args.sampleWeight ?? null;
+    const classSw = args.classWeight ? await this.classSampleWeights(ys[0]!, args.classWeight) : null;
+    sw = classSw ?? sw;
+    c.resetState();
+    try {
+      const { logs } = await this.stepOnBatch({ xs, ys, sampleWeight: sw, owned: false }, 'trainOnBatch', true, 'this batch');
+      return packResult(logs, c.logNames);
+    } finally {
+      classSw?.dispose();
+    }
+  }
+
+  /** Loss (and metrics) on one batch without training. */
+  async testOnBatch(x: ModelData, y: ModelData, args: { sampleWeight?: Tensor } = {}): Promise<number | number[]> {
+    const c = this.requireCompiled('testOnBatch');
+    const xs = toList(x, this.inputNames, 'input', `${this.name}.testOnBatch`);
+    const ys = toList(y, this.outputNames, 'output', `${this.name}.testOnBatch`);
+    sampleCount([xs, ys], `${this.name}.testOnBatch`);
+    c.resetState();
+    this.testBatch({ xs, ys, sampleWeight: args.sampleWeight ?? null, owned: false }, c);
+    return packResult(await c.readLogs(), c.logNames);
+  }
+
+  /** Outputs for one batch (no batching). */
+  predictOnBatch(x: ModelData): Tensor | Tensor[] {
+    const xs = toList(x, this.inputNames, 'input', `${this.name}.predictOnBatch`);
+    const outs = engine().tidy(() => this.forward(xs, false));
+    return outs.length === 1 ? outs[0]! : outs;
+  }
+
+  /**
+   * A Keras-style table of layers, output shapes and parameter counts. Prints with `printFn`
+   * (default `console.log`) and returns the text.
+   */
+  summary(lineLength?: number, printFn: (line: string) => void = printLine): string {
+    const text = summaryTable(this, lineLength);
+    for (const line of text.split('\n')) printFn(line);
+    return text;
+  }
+
+  /** Saves the model (TensorFlow.js Layers format) to `file://dir`, `indexeddb://name`, ... */
+  async save(url: string): Promise<unknown> {
+    const { saveModel } = await import('../io/index.js');
+    return saveModel(this, url);
+  }
+
+  /** Saves only the weights. */
+  async saveWeights(url: string): Promise<unknown> {
+    const { saveWeights } = await import('../io/index.js');
+    return saveWeights(this, url);
+  }
+
+  /** Loads weights saved by `saveWeights` (or `save`) into this model, matched by name. */
+  async loadWeights(url: string): Promise<void> {
+    const { loadWeights } = await import('../io/index.js');
+    await loadWeights(this, url);
+  }
+
+  /** Frees weights, optimizer state and metric state. */
+  override dispose(): void {
+    this.compiled?.optimizer.dispose();
+    this.compiled?.dispose();
+    this.compiled = null;
+    super.dispose();
+  }
+}
+
+/** `console.log` without needing DOM or Node typings in core. */
+function printLine(line: string): void {
+  (globalThis as unknown as { console: { log(s: string): void } }).console.log(line);
+}
+
+function isFitArgs(v: object): v is FitArgs {
+  const keys = ['epochs', 'batchSize', 'verbose', 'callbacks', 'validationSplit', 'validationData', 'shuffle', 'seed', 'classWeight',
+    'sampleWeight', 'initialEpoch', 'stepsPerEpoch', 'validationSteps', 'validationBatchSize'];
+  return Object.keys(v).every((k) => keys.includes(k));
+}
+
+function isModelDataRecord(v: unknown, names: readonly string[]): boolean {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Tensor) &&
+    Object.keys(v).length > 0 && Object.keys(v).every((k) => names.includes(k)) && Object.values(v).every((t) => t instanceof Tensor);
+}
+
+function checkPositiveInt(v: number, name: string, model: string): void {
+  if (!Number.isInteger(v) || v < 1) throw new Error(`${model}.fit: ${name} must be a positive integer, got ${v}`);
+}
+
+function datasetSize(source: BatchSource<DatasetElement> | null): number | null {
+  const size = (source as { size?: unknown } | null)?.size;
+  return typeof size === 'number' && Number.isFinite(size) ? size : null;
+}
+
+function iterate<T>(source: BatchSource<T>): AsyncIterator<T> | Iterator<T> {
+  return Symbol.asyncIterator in source ? (source as AsyncIterable<T>)[Symbol.asyncIterator]() : (source as Iterable<T>)[Symbol.iterator]();
+}
+
+function packResult(logs: Logs, names: readonly string[]): number | number[] {
+  const values = names.flatMap((n) => (n in logs ? [logs[n]!] : Object.keys(logs).filter((k) => k.startsWith(`${n}_`)).map((k) => logs[k]!)));
+  return values.length === 1 ? values[0]! : values;
+}
+

@@ -155,3 +155,8 @@ export class BackupAndRestore extends Callback {
     if (this.deleteCheckpoint) await removeFileModel(this.path);
   }
 }
+
+/** `new BackupAndRestore(args)`: `st.callbacks.backupAndRestore({ backupDir: 'file://./backup' })`. */
+export function backupAndRestore(args: BackupAndRestoreArgs): BackupAndRestore {
+  return new BackupAndRestore(args);
+}

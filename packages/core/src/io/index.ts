@@ -22,3 +22,4 @@ export {
   saveModel, loadModel, saveWeights, loadWeights, modelToArtifacts, modelFromArtifacts, modelFromTopology, modelTopology,
   topologyToConfig, setWeightsFromArtifacts, type SaveOptions, type LoadOptions, type LoadWeightsOptions,
 } from './model-io.js';
+export { trainingConfigFromCompileArgs, compileArgsFromTrainingConfig } from './training-config.js';

@@ -43,11 +43,13 @@ export class MemoryHandler implements IOHandler {
   /** What was saved last, or null. */
   artifacts: ModelArtifacts | null = null;
 
+  /** Keeps (a shallow copy of) the artifacts. */
   async save(artifacts: ModelArtifacts): Promise<SaveResult> {
     this.artifacts = { ...artifacts };
     return { modelArtifactsInfo: getModelArtifactsInfo(artifacts) };
   }
 
+  /** The artifacts saved last. */
   async load(): Promise<ModelArtifacts> {
     if (!this.artifacts) throw new Error('MemoryHandler.load: nothing has been saved to this handler yet');
     return this.artifacts;

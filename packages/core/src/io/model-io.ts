@@ -12,6 +12,9 @@ import { getRegisteredClass, registeredClassNames, type ConfigDict, type ConfigV
 import type { Tensor, Variable } from '../tensor/tensor.js';
 import { convertPythonicToTs, convertTsToPythonic, normalizeKerasTopology, type PyJsonValue } from './keras-format.js';
 import { resolveHandler } from './router.js';
+import { compileArgsFromTrainingConfig } from './training-config.js';
+import type { CompileArgs } from '../models/compiled.js';
+import type { Model } from '../models/model.js';
 import type { IOHandler, ModelArtifacts, SaveResult, TrainingConfig } from './types.js';
 import { decodeWeights, encodeWeights, type DecodedWeight, type NamedTensor } from './weights.js';
 
@@ -28,13 +31,18 @@ interface TrainableModelParts {
   readonly optimizer?: Optimizer | null;
   /** The compile arguments as a TensorFlow.js `trainingConfig`, or null when not compiled/serializable. */
   getTrainingConfig?(): TrainingConfig | null;
-  /** Compiles the model from a saved `trainingConfig`. */
+  /** Compiles the model from a saved `trainingConfig` (else `compile` is called with its arguments). */
   loadTrainingConfig?(config: TrainingConfig): void;
+  compile?(args: CompileArgs): void;
 }
 
 /** Options of `saveModel`. */
 export interface SaveOptions {
-  /** Also store the optimizer's state (group `optimizer`), so training resumes exactly. Default false. */
+  /**
+   * Also store the optimizer's state (group `optimizer`: `iter`, then the slots in Strata's order),
+   * so training resumes exactly in Strata. Default false. TensorFlow.js orders its optimizer state
+   * differently; leave this off for files meant to be trained further in TensorFlow.js.
+   */
   includeOptimizer?: boolean;
   /** Store only trainable weights. Default false. */
   trainableOnly?: boolean;
@@ -85,6 +93,10 @@ export function modelTopology(model: Layer, where = 'modelTopology'): PyJsonValu
   } catch (err) {
     throw new Error(`${where}: model '${model.name}' cannot describe its topology (${(err as Error).message}). ` +
       'A subclassed model without getConfig can still be saved with saveWeights.');
+  }
+  if (className === 'Model' && !Array.isArray(config['layers'])) {
+    throw new Error(`${where}: model '${model.name}' is a subclassed Model, whose topology cannot be written; ` +
+      'save it with saveWeights and rebuild it in code, or give it a registered className with getConfig/fromConfig');
   }
   const wrapper: ConfigDict = { className, config, kerasVersion: 'strata', backend: 'strata' };
   return convertTsToPythonic(wrapper);
@@ -329,7 +341,7 @@ export function setWeightsFromArtifacts(model: Layer, artifacts: ModelArtifacts,
  * Builds a model from artifacts: the topology through the registry, then the weights by name.
  * On any error the half-built model is disposed.
  */
-export async function modelFromArtifacts(artifacts: ModelArtifacts, options: LoadOptions = {}, where = 'loadModel'): Promise<Layer> {
+export async function modelFromArtifacts(artifacts: ModelArtifacts, options: LoadOptions = {}, where = 'loadModel'): Promise<Model> {
   const topology = artifacts.modelTopology;
   if (topology == null) throw new Error(`${where}: the saved artifacts have no modelTopology (weights only, e.g. from saveWeights); build the model and use loadWeights`);
   if (topology instanceof ArrayBuffer) throw new Error(`${where}: this is a graph model (binary topology); Strata loads Keras-style layers models only`);
@@ -339,12 +351,18 @@ export async function modelFromArtifacts(artifacts: ModelArtifacts, options: Loa
   // Decode (and size-check) the weights before building anything.
   const decoded = decodeArtifactWeights(artifacts, where);
   const model = modelFromTopology(topology, where);
+  if (typeof (model as Partial<Model>).predict !== 'function') {
+    model.dispose();
+    throw new Error(`${where}: the saved topology is a single layer ('${model.getClassName()}'), not a model; wrap it in st.sequential([...]) to save it`);
+  }
   try {
     assignDecoded(model, decoded, options, where);
     const training = parts(model);
-    if ((options.compile ?? true) && artifacts.trainingConfig && training.loadTrainingConfig) {
+    const tc = artifacts.trainingConfig;
+    if ((options.compile ?? true) && tc && (training.loadTrainingConfig || training.compile)) {
       try {
-        training.loadTrainingConfig(artifacts.trainingConfig);
+        if (training.loadTrainingConfig) training.loadTrainingConfig(tc);
+        else training.compile!(compileArgsFromTrainingConfig(tc, where));
       } catch (err) {
         throw new Error(`${where}: could not compile the model from its saved training configuration (${(err as Error).message}); load with {compile: false} to skip it`);
       }
@@ -354,7 +372,7 @@ export async function modelFromArtifacts(artifacts: ModelArtifacts, options: Loa
     model.dispose();
     throw err;
   }
-  return model;
+  return model as Model;
 }
 
 /**
@@ -364,7 +382,7 @@ export async function modelFromArtifacts(artifacts: ModelArtifacts, options: Loa
  * @example
  * const model = await st.loadModel('file://./my-model');
  */
-export async function loadModel(urlOrHandler: string | IOHandler, options: LoadOptions = {}): Promise<Layer> {
+export async function loadModel(urlOrHandler: string | IOHandler, options: LoadOptions = {}): Promise<Model> {
   const where = `loadModel('${typeof urlOrHandler === 'string' ? urlOrHandler : 'IOHandler'}')`;
   const handler = resolveHandler(urlOrHandler, 'load', where);
   const artifacts = await handler.load();

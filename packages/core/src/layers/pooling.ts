@@ -237,7 +237,7 @@ export class GlobalAveragePooling1D extends GlobalPooling {
   }
 
   /** The steps are pooled away, and so is the mask. */
-  override computeMask(): null {
+  override computeMask(_inputs: Tensor | Tensor[], _mask: Tensor | null | (Tensor | null)[] | undefined): null {
     return null;
   }
 }

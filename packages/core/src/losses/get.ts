@@ -51,7 +51,7 @@ const ENTRIES: Entry[] = [
 const ALIASES: Record<string, string> = {
   mse: 'mean_squared_error', mae: 'mean_absolute_error', mape: 'mean_absolute_percentage_error', msle: 'mean_squared_logarithmic_error',
   huber_loss: 'huber', logcosh: 'log_cosh', bce: 'binary_crossentropy', kld: 'kl_divergence',
-  kullback_leibler_divergence: 'kl_divergence', k_l_divergence: 'kl_divergence',
+  kullback_leibler_divergence: 'kl_divergence',
 };
 
 const BY_KEY = new Map<string, Entry>();
@@ -119,7 +119,7 @@ export class LossFunctionWrapper extends Loss {
         `(${lossNames().join(', ')}) can be loaded by name. Pass your function to compile again after loading.`);
     }
     const { fn: _fn, ...rest } = config;
-    return new LossFunctionWrapper(entry.fn, { ...(rest as LossArgs), fnName: entry.name }) as unknown as T;
+    return new LossFunctionWrapper(entry.fn, { ...(rest as LossArgs), fnName: fnName as string }) as unknown as T;
   }
 }
 registerClass('loss', LossFunctionWrapper);

@@ -121,9 +121,12 @@ export class Model extends Layer implements CallbackModel {
     return this.compiled;
   }
 
+  private calledOnce = false;
+
   /** Runs the model on real tensors in model order; always returns a list of outputs. */
   private forward(xs: Tensor[], training: boolean): Tensor[] {
     const out = this.applyMulti(xs.length === 1 ? xs[0]! : xs, { training });
+    this.calledOnce = true;
     return out;
   }
 
@@ -133,6 +136,8 @@ export class Model extends Layer implements CallbackModel {
    */
   private async stepOnBatch(b: Batch, where: string, nanIsFatal: boolean, position: string): Promise<{ applied: boolean; logs: Logs }> {
     const c = this.requireCompiled(where);
+    // Subclassed models create their layers' weights on the first call: run it before listing them.
+    if (!this.calledOnce) engine().tidy(() => this.forward(b.xs, false));
     const vars = this.trainableWeights;
     const batchSize = b.xs[0]!.shape[0]!;
     let outputs: Tensor[] = [];

@@ -45,3 +45,5 @@ export * as optimizers from './optimizers/index.js';
 export * as callbacks from './callbacks/index.js';
 export * as data from './data/index.js';
 export * from './models/index.js';
+export * as io from './io/index.js';
+export { loadModel } from './io/index.js';

@@ -16,3 +16,4 @@ export { CSVLogger, csvLogger, type CSVLoggerArgs } from './csv-logger.js';
 export { TerminateOnNaN, terminateOnNaN } from './terminate-on-nan.js';
 export { LambdaCallback, lambdaCallback, type LambdaCallbackArgs } from './lambda-callback.js';
 export type { MonitorMode } from './util.js';
+export { BackupAndRestore, backupAndRestore, type BackupAndRestoreArgs } from './backup-and-restore.js';

@@ -189,7 +189,7 @@ function logProbabilities(p: Tensor, axis: number, fromLogits: boolean): Tensor 
 }
 
 function smoothCategorical(t: Tensor, smoothing: number, classes: number): Tensor {
-  return smoothing ? add(mul(t, 1 - smoothing), smoothing / (classes + 1)) : t;
+  return smoothing ? add(mul(t, 1 - smoothing), smoothing / classes) : t;
 }
 
 /** Categorical cross-entropy `-sum(yTrue · log p)` over the class axis; `yTrue` is one-hot (or soft). */

@@ -89,7 +89,7 @@ export function checkInteger(where: string, arg: string, value: unknown, lo = -I
   return value;
 }
 
-/** `name` with every word capitalised removed of separators, lowercased: the key used for name look-ups. */
+/** The key names are looked up by: separators (`_`, `-`, spaces) removed, lowercased, so camelCase and snake_case match. */
 export function lookupKey(name: string): string {
   return name.replace(/[_\-\s]/g, '').toLowerCase();
 }

@@ -423,7 +423,7 @@ export class AUC extends Metric {
         const intercept = sub(tail(tp), mul(slope, tail(p)));
         const bothPositive = logicalAnd(greater(head(p), 0), greater(tail(p), 0));
         const ratio = where(bothPositive, divideNoNan(head(p), maximum(tail(p), 0)), 1);
-        const pieces = divideNoNan(mul(slope, add(dtp, mul(intercept, mul(log(ratio), 0.9)))), maximum(add(tail(tp), tail(fn)), 0));
+        const pieces = divideNoNan(mul(slope, add(dtp, mul(intercept, log(ratio)))), maximum(add(tail(tp), tail(fn)), 0));
         return this.aggregate(pieces);
       }
       const recall = divideNoNan(tp, add(tp, fn));

@@ -60,7 +60,7 @@ export function accumulateMean(where_: string, total: Variable, count: Variable,
   engine().tidy(() => {
     const { values: v, weight } = samplewise(where_, values, sampleWeight, mean);
     assignAdd(total, sum(v));
-    assignAdd(count, weight ? sum(weight, undefined) && toTensor(v.shape[0]!, 'c', where_) : toTensor(v.rank >= 1 ? v.shape[0]! : 1, 'count', where_));
+    assignAdd(count, weight ? sum(weight) : toTensor(v.rank >= 1 ? v.shape[0]! : 1, 'count', where_));
   });
 }
 

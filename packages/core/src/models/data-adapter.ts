@@ -3,7 +3,6 @@
  * into batches of `{xs, ys, sampleWeight}` in the model's input/output order.
  */
 import { Tensor } from '../tensor/tensor.js';
-import { engine } from '../engine/engine.js';
 import { gather, slice } from '../ops/movement.js';
 import { tensor } from '../ops/convert.js';
 import { shuffledIndices } from '../ops/random.js';
@@ -50,7 +49,7 @@ export function isBatchSource(x: unknown): x is BatchSource<DatasetElement> {
 }
 
 /** Normalises one dataset element. */
-export function fromElement(el: DatasetElement, inputNames: readonly string[], outputNames: readonly string[], where: string): Batch {
+export function fromElement(el: DatasetElement, inputNames: readonly string[], outputNames: readonly string[], where: string, owned: boolean): Batch {
   let xs: ModelData;
   let ys: ModelData | undefined;
   let sw: Tensor | undefined;
@@ -65,7 +64,7 @@ export function fromElement(el: DatasetElement, inputNames: readonly string[], o
     xs: toList(xs, inputNames, 'input', where),
     ys: ys === undefined ? [] : toList(ys, outputNames, 'output', where),
     sampleWeight: sw ?? null,
-    owned: false,
+    owned,
   };
 }
 
@@ -114,7 +113,6 @@ export function epochOrder(n: number, seed: number | undefined, epoch: number): 
 /** Disposes a batch's tensors if the adapter made them. */
 export function releaseBatch(b: Batch): void {
   if (!b.owned) return;
-  engine().tidy(() => undefined);
   for (const t of [...b.xs, ...b.ys]) t.dispose();
   b.sampleWeight?.dispose();
 }

@@ -21,6 +21,10 @@ import {
   type Batch, type BatchSource, type DatasetElement, type ModelData,
 } from './data-adapter.js';
 import { summaryTable } from './summary.js';
+import { Dataset } from '../data/dataset.js';
+import type { IOHandler, SaveResult, TrainingConfig } from '../io/types.js';
+import { saveModel, saveWeights, loadWeights, type SaveOptions, type LoadWeightsOptions } from '../io/model-io.js';
+import { trainingConfigFromCompileArgs } from '../io/training-config.js';
 
 /** Arguments of `fit`. */
 export interface FitArgs {
@@ -76,6 +80,7 @@ export class Model extends Layer implements CallbackModel {
   resumeFromEpoch: number | null = null;
   /** @internal */
   compiled: CompiledModel | null = null;
+  private compileArgs: CompileArgs | null = null;
   private training = false;
 
   constructor(args: LayerArgs = {}) {
@@ -114,6 +119,7 @@ export class Model extends Layer implements CallbackModel {
     const next = new CompiledModel(args, this.outputNames, this.outputShapes());
     this.compiled?.dispose();
     this.compiled = next;
+    this.compileArgs = args;
   }
 
   private requireCompiled(where: string): CompiledModel {
@@ -329,8 +335,12 @@ export class Model extends Layer implements CallbackModel {
               next = await datasetIterator.next();
             }
             if (next.done) break;
-            const b = fromElement(next.value, this.inputNames, this.outputNames, `${this.name}.fit`);
-            await runStep(b);
+            const b = fromElement(next.value, this.inputNames, this.outputNames, `${this.name}.fit`, ownsElements(dataset!));
+            try {
+              await runStep(b);
+            } finally {
+              releaseBatch(b);
+            }
           }
           if (step === 0) throw new Error(`${this.name}.fit: the dataset yielded no batches in epoch ${epoch + 1}`);
         }
@@ -375,7 +385,12 @@ export class Model extends Layer implements CallbackModel {
     } else if (source) {
       const it = iterate(source);
       for (let next = await it.next(); !next.done && (steps === undefined || step < steps); next = await it.next()) {
-        await run(fromElement(next.value, this.inputNames, this.outputNames, `${this.name}.evaluate`));
+        const b = fromElement(next.value, this.inputNames, this.outputNames, `${this.name}.evaluate`, ownsElements(source));
+        try {
+          await run(b);
+        } finally {
+          releaseBatch(b);
+        }
       }
     }
     if (step === 0) throw new Error(`${this.name}.evaluate: no data to evaluate`);
@@ -426,10 +441,16 @@ export class Model extends Layer implements CallbackModel {
         const it = iterate(x as BatchSource<ModelData | DatasetElement>);
         for (let next = await it.next(); !next.done && (args.steps === undefined || step < args.steps); next = await it.next()) {
           const el = next.value;
-          const xs = el instanceof Tensor || isModelDataRecord(el, this.inputNames) || (Array.isArray(el) && el.every((t) => t instanceof Tensor) && el.length === this.inputNames.length && this.inputNames.length > 1)
-            ? toList(el as ModelData, this.inputNames, 'input', `${this.name}.predict`)
-            : fromElement(el as DatasetElement, this.inputNames, this.outputNames, `${this.name}.predict`).xs;
-          await run(xs);
+          const isInputsOnly = el instanceof Tensor || isModelDataRecord(el, this.inputNames) ||
+            (Array.isArray(el) && el.every((t) => t instanceof Tensor) && el.length === this.inputNames.length && this.inputNames.length > 1);
+          const b: Batch = isInputsOnly
+            ? { xs: toList(el as ModelData, this.inputNames, 'input', `${this.name}.predict`), ys: [], sampleWeight: null, owned: ownsElements(x) }
+            : fromElement(el as DatasetElement, this.inputNames, this.outputNames, `${this.name}.predict`, ownsElements(x));
+          try {
+            await run(b.xs);
+          } finally {
+            releaseBatch(b);
+          }
         }
       } else {
         const xs = toList(x as ModelData, this.inputNames, 'input', `${this.name}.predict`);
@@ -498,22 +519,27 @@ export class Model extends Layer implements CallbackModel {
     return text;
   }
 
-  /** Saves the model (TensorFlow.js Layers format) to `file://dir`, `indexeddb://name`, ... */
-  async save(url: string): Promise<unknown> {
-    const { saveModel } = await import('../io/index.js');
-    return saveModel(this, url);
+  /**
+   * Saves the model in the TensorFlow.js Layers format to `file://dir`, `indexeddb://name`,
+   * `downloads://name`, `http(s)://...` or an IO handler. Writes are atomic.
+   */
+  async save(urlOrHandler: string | IOHandler, options?: SaveOptions): Promise<SaveResult> {
+    return saveModel(this, urlOrHandler, options);
   }
 
   /** Saves only the weights. */
-  async saveWeights(url: string): Promise<unknown> {
-    const { saveWeights } = await import('../io/index.js');
-    return saveWeights(this, url);
+  async saveWeights(urlOrHandler: string | IOHandler): Promise<SaveResult> {
+    return saveWeights(this, urlOrHandler);
   }
 
   /** Loads weights saved by `saveWeights` (or `save`) into this model, matched by name. */
-  async loadWeights(url: string): Promise<void> {
-    const { loadWeights } = await import('../io/index.js');
-    await loadWeights(this, url);
+  async loadWeights(urlOrHandler: string | IOHandler, options?: LoadWeightsOptions): Promise<void> {
+    await loadWeights(this, urlOrHandler, options);
+  }
+
+  /** The compile settings in TensorFlow.js' `trainingConfig` form, when they can be written faithfully. */
+  getTrainingConfig(): TrainingConfig | null {
+    return this.compiled && this.compileArgs ? trainingConfigFromCompileArgs(this.compileArgs, this.compiled.optimizer) : null;
   }
 
   /** Frees weights, optimizer state and metric state. */
@@ -548,6 +574,11 @@ function checkPositiveInt(v: number, name: string, model: string): void {
 function datasetSize(source: BatchSource<DatasetElement> | null): number | null {
   const size = (source as { size?: unknown } | null)?.size;
   return typeof size === 'number' && Number.isFinite(size) ? size : null;
+}
+
+/** `st.data.Dataset` hands ownership of what it yields to the consumer; other iterables keep theirs. */
+function ownsElements(source: object): boolean {
+  return source instanceof Dataset;
 }
 
 function iterate<T>(source: BatchSource<T>): AsyncIterator<T> | Iterator<T> {

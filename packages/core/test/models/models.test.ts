@@ -285,3 +285,31 @@ describe('bad input', () => {
     model.dispose();
   });
 });
+
+describe('fit with st.data.Dataset', () => {
+  it('trains from a shuffled, batched dataset with dataset validation data, and gives the same result as arrays', async () => {
+    const { xv, labels } = data(31, 64, 4, 3);
+    const x = st.tensor(xv, [64, 4]);
+    const y = st.tensor(labels, [64], 'int32');
+    const make = () => {
+      st.setSeed(2);
+      const m = st.sequential([st.layers.dense({ units: 6, activation: 'tanh', inputShape: [4] }), st.layers.dense({ units: 3, activation: 'softmax' })]);
+      m.compile({ optimizer: st.optimizers.sgd(0.1), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+      return m;
+    };
+    const fromArrays = make();
+    const h1 = await fromArrays.fit(x, y, { epochs: 3, batchSize: 16, shuffle: false, validationData: [x, y], ...silent });
+    const fromDataset = make();
+    const ds = st.data.Dataset.fromArrays(x, y).batch(16);
+    const h2 = await fromDataset.fit(ds, { epochs: 3, validationData: st.data.Dataset.fromArrays(x, y).batch(16), ...silent });
+    expect(h2.history['loss']).toEqual(h1.history['loss']);
+    expect(h2.history['val_accuracy']).toEqual(h1.history['val_accuracy']);
+    const shuffled = make();
+    const before = st.memory().tensors;
+    const h3 = await shuffled.fit(st.data.Dataset.fromArrays(x, y).shuffle(64, 7).batch(10), { epochs: 4, ...silent });
+    expect(h3.history['loss']!.at(-1)!).toBeLessThan(h3.history['loss']![0]!);
+    expect(st.memory().tensors).toBe(before);
+    st.dispose([x, y]);
+    for (const m of [fromArrays, fromDataset, shuffled]) m.dispose();
+  });
+});

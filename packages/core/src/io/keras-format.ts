@@ -53,8 +53,8 @@ export function convertPythonicToTs(value: PyJsonValue | undefined, key?: string
   }
   const out: ConfigDict = {};
   for (const [pyKey, pyValue] of Object.entries(value)) {
-    if (pyKey === 'name' && typeof pyValue === 'string') {
-      out[pyKey] = pyValue;
+    if ((pyKey === 'name' || pyKey === 'function_name') && typeof pyValue === 'string') {
+      out[toCamelCase(pyKey)] = pyValue;
     } else {
       const tsKey = toCamelCase(pyKey);
       out[tsKey] = convertPythonicToTs(pyValue, tsKey);
@@ -74,7 +74,8 @@ export function convertTsToPythonic(value: ConfigValue | undefined, key?: string
   const out: PyJsonDict = {};
   for (const [tsKey, tsValue] of Object.entries(value as ConfigDict)) {
     const pyKey = toSnakeCase(tsKey);
-    if ((tsKey === 'name' || tsKey === 'className') && typeof tsValue === 'string') out[pyKey] = tsValue;
+    // Names are identifiers, not enum values: kept as written (Lambda's registered function too).
+    if ((tsKey === 'name' || tsKey === 'className' || tsKey === 'functionName') && typeof tsValue === 'string') out[pyKey] = tsValue;
     else out[pyKey] = convertTsToPythonic(tsValue, tsKey);
   }
   return out;

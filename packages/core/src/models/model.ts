@@ -200,6 +200,15 @@ export class Model extends Layer implements CallbackModel {
     });
   }
 
+  /** Reads the targets once to reject NaN labels and, for sparse losses, bad class ids, before any step. */
+  private async validateTargets(c: CompiledModel, ys: readonly Tensor[]): Promise<void> {
+    const shapes = this.outputShapes();
+    for (let i = 0; i < Math.min(ys.length, c.losses.length); i++) {
+      const shape = shapes[i];
+      if (shape) await c.losses[i]!.validateTargets(ys[i]!, shape);
+    }
+  }
+
   /** Per-sample weights for `classWeight` (single output; labels as indices or one-hot). */
   private async classSampleWeights(y: Tensor, classWeight: Readonly<Record<number, number>>): Promise<Tensor> {
     if (this.outputNames.length !== 1) throw new Error(`${this.name}.fit: classWeight needs a single-output model`);
@@ -253,6 +262,7 @@ export class Model extends Layer implements CallbackModel {
         const xs = toList(x as ModelData, this.inputNames, 'input', `${this.name}.fit`);
         const ys = toList(y as ModelData, this.outputNames, 'output', `${this.name}.fit`);
         const n = sampleCount([xs, ys, args.sampleWeight ? [args.sampleWeight] : []], `${this.name}.fit`);
+        await this.validateTargets(c, ys);
         let sw = args.sampleWeight ?? null;
         if (args.classWeight) {
           if (sw) throw new Error(`${this.name}.fit: give classWeight or sampleWeight, not both`);
@@ -415,6 +425,7 @@ export class Model extends Layer implements CallbackModel {
       if (y === undefined) throw new Error(`${this.name}.evaluate: targets y are required when x is tensors`);
       const xs = toList(x, this.inputNames, 'input', `${this.name}.evaluate`);
       const ys = toList(y, this.outputNames, 'output', `${this.name}.evaluate`);
+      await this.validateTargets(c, ys);
       logs = await this.runEvaluation(c, { xs, ys, sw: args.sampleWeight ?? null }, null, args.batchSize ?? 32, args.steps, callbacks);
     }
     await callbacks.onTestEnd(logs);

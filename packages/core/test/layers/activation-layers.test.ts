@@ -89,16 +89,16 @@ function expectSameConfig(make: (args: Record<string, unknown>) => st.Layer, mak
 }
 
 describe('ReLU', () => {
-  it('passes the layer test (TensorFlow.js options)', () => {
-    checkLayer({ make: () => L.relu(), inputShapes: [[3, 4, 5]], weights: NO_WEIGHTS, noTrainingReason: NO_TRAINING, tfjs: () => tfl.layers.reLU() });
-    checkLayer({ make: () => L.relu({ maxValue: 1.5 }), inputShapes: [[2, 7]], weights: NO_WEIGHTS, noTrainingReason: NO_TRAINING, tfjs: () => tfl.layers.reLU({ maxValue: 1.5 }) });
+  it('passes the layer test (TensorFlow.js options)', async () => {
+    await checkLayer({ make: () => L.relu(), inputShapes: [[3, 4, 5]], weights: NO_WEIGHTS, noTrainingReason: NO_TRAINING, tfjs: () => tfl.layers.reLU() });
+    await checkLayer({ make: () => L.relu({ maxValue: 1.5 }), inputShapes: [[2, 7]], weights: NO_WEIGHTS, noTrainingReason: NO_TRAINING, tfjs: () => tfl.layers.reLU({ maxValue: 1.5 }) });
   });
 
-  it('passes the layer test with Keras 3 options TensorFlow.js lacks, and matches the float64 oracle', () => {
+  it('passes the layer test with Keras 3 options TensorFlow.js lacks, and matches the float64 oracle', async () => {
     const args = { maxValue: 1.2, negativeSlope: 0.1, threshold: 0.5 };
     // With threshold > 0 the function jumps at the threshold (Keras' definition); the seed keeps
     // every finite-difference probe away from it.
-    checkLayer({ make: () => L.relu(args), inputShapes: [[3, 4, 5]], weights: NO_WEIGHTS, noTrainingReason: NO_TRAINING, seed: 2 });
+    await checkLayer({ make: () => L.relu(args), inputShapes: [[3, 4, 5]], weights: NO_WEIGHTS, noTrainingReason: NO_TRAINING, seed: 2 });
     const f = (v: number) => (v > 0.5 ? Math.min(v, 1.2) : 0.1 * (v - 0.5));
     expectElementwise(L.relu(args), [3, 4, 5], f);
     expectElementwise(L.relu({ negativeSlope: 0.2 }), [2, 9], (v) => (v > 0 ? v : 0.2 * v));
@@ -106,7 +106,7 @@ describe('ReLU', () => {
     expectElementwise(L.relu({ maxValue: 0.7 }), [2, 9], (v) => Math.min(Math.max(v, 0), 0.7));
   });
 
-  it('has TensorFlow.js config keys plus the Keras 3 ones, and loads TensorFlow.js configs', () => {
+  it('has TensorFlow.js config keys plus the Keras 3 ones, and loads TensorFlow.js configs', async () => {
     const ours = plain(L.relu({ maxValue: 2 }).getConfig());
     const theirs = plain(tfl.layers.reLU({ maxValue: 2 }).getConfig());
     expectConfigMatch(ours, { ...theirs, negativeSlope: 0, threshold: 0 });
@@ -116,7 +116,7 @@ describe('ReLU', () => {
     expect(plain(tfl.layers.reLU(plain(L.relu().getConfig()) as never).getConfig())['maxValue']).toBeNull();
   });
 
-  it('rejects negative options', () => {
+  it('rejects negative options', async () => {
     expect(() => L.relu({ maxValue: -1, name: 'r' })).toThrow(/r: maxValue must be a finite number ≥ 0, got -1/);
     expect(() => L.relu({ negativeSlope: -0.1, name: 'r2' })).toThrow(/r2: negativeSlope must be a finite number ≥ 0/);
     expect(() => L.relu({ threshold: Number.NaN, name: 'r3' })).toThrow(/r3: threshold must be a finite number/);
@@ -124,12 +124,12 @@ describe('ReLU', () => {
 });
 
 describe('LeakyReLU', () => {
-  it('passes the layer test', () => {
-    checkLayer({ make: () => L.leakyRelu(), inputShapes: [[3, 5, 2]], weights: NO_WEIGHTS, noTrainingReason: NO_TRAINING, tfjs: () => tfl.layers.leakyReLU() });
-    checkLayer({ make: () => L.leakyRelu({ alpha: 0.05 }), inputShapes: [[4, 3]], weights: NO_WEIGHTS, noTrainingReason: NO_TRAINING, tfjs: () => tfl.layers.leakyReLU({ alpha: 0.05 }) });
+  it('passes the layer test', async () => {
+    await checkLayer({ make: () => L.leakyRelu(), inputShapes: [[3, 5, 2]], weights: NO_WEIGHTS, noTrainingReason: NO_TRAINING, tfjs: () => tfl.layers.leakyReLU() });
+    await checkLayer({ make: () => L.leakyRelu({ alpha: 0.05 }), inputShapes: [[4, 3]], weights: NO_WEIGHTS, noTrainingReason: NO_TRAINING, tfjs: () => tfl.layers.leakyReLU({ alpha: 0.05 }) });
   });
 
-  it('matches the float64 oracle; negativeSlope is the Keras 3 name of alpha', () => {
+  it('matches the float64 oracle; negativeSlope is the Keras 3 name of alpha', async () => {
     expectElementwise(L.leakyRelu(), [3, 7], (v) => (v > 0 ? v : 0.3 * v));
     const layer = L.leakyRelu({ negativeSlope: 0.15 });
     expect(layer.alpha).toBe(0.15);
@@ -137,7 +137,7 @@ describe('LeakyReLU', () => {
     expectElementwise(layer, [3, 7], (v) => (v > 0 ? v : 0.15 * v));
   });
 
-  it('has TensorFlow.js config keys and rejects bad slopes', () => {
+  it('has TensorFlow.js config keys and rejects bad slopes', async () => {
     expectSameConfig((a) => new L.LeakyReLU(a as never), (a) => tfl.layers.leakyReLU(a as never), {});
     expectSameConfig((a) => new L.LeakyReLU(a as never), (a) => tfl.layers.leakyReLU(a as never), { alpha: 0.01 });
     expect(plain(L.leakyRelu({ negativeSlope: 0.2 }).getConfig())['alpha']).toBe(0.2);
@@ -149,20 +149,20 @@ describe('LeakyReLU', () => {
 describe('PReLU', () => {
   const alphaInitializer = { className: 'RandomUniform', config: { minval: 0.1, maxval: 0.5, seed: 3 } };
 
-  it('passes the layer test (one slope per element, and shared axes)', () => {
-    checkLayer({
+  it('passes the layer test (one slope per element, and shared axes)', async () => {
+    await checkLayer({
       make: () => L.prelu({ alphaInitializer }), inputShapes: [[3, 4, 5]], weights: { trainable: 1, nonTrainable: 0, params: 20 },
       tfjs: () => tfl.layers.prelu(),
     });
-    checkLayer({
+    await checkLayer({
       make: () => L.prelu({ alphaInitializer, sharedAxes: [1, 2] }), inputShapes: [[2, 3, 4, 5]], weights: { trainable: 1, nonTrainable: 0, params: 5 },
       tfjs: () => tfl.layers.prelu({ sharedAxes: [1, 2] }),
     });
     // Default initializer (zeros): the slope still gets a gradient and one step reduces the loss.
-    checkLayer({ make: () => L.prelu({ sharedAxes: 1 }), inputShapes: [[3, 2, 3]], weights: { trainable: 1, nonTrainable: 0, params: 3 }, tfjs: () => tfl.layers.prelu({ sharedAxes: 1 }) });
+    await checkLayer({ make: () => L.prelu({ sharedAxes: 1 }), inputShapes: [[3, 2, 3]], weights: { trainable: 1, nonTrainable: 0, params: 3 }, tfjs: () => tfl.layers.prelu({ sharedAxes: 1 }) });
   });
 
-  it('matches the float64 oracle with the slopes it holds', () => {
+  it('matches the float64 oracle with the slopes it holds', async () => {
     const layer = L.prelu({ alphaInitializer, sharedAxes: [2] });
     const shape = [2, 3, 4, 2];
     const { x, y } = run(layer, shape);
@@ -176,7 +176,7 @@ describe('PReLU', () => {
     y.dispose();
   });
 
-  it('serializes initializer, regularizer and constraint like TensorFlow.js', () => {
+  it('serializes initializer, regularizer and constraint like TensorFlow.js', async () => {
     const args = {
       alphaInitializer: { className: 'Constant', config: { value: 0.25 } },
       alphaRegularizer: { className: 'L1L2', config: { l1: 0.01, l2: 0.02 } },
@@ -195,7 +195,7 @@ describe('PReLU', () => {
     layer.dispose();
   });
 
-  it('rejects bad shared axes, unknown dims and inputs of another shape', () => {
+  it('rejects bad shared axes, unknown dims and inputs of another shape', async () => {
     expect(() => L.prelu({ sharedAxes: [0], name: 'pr' })).toThrow(/pr: sharedAxes must be null, an axis ≥ 1 or a list of them, got \[0\]/);
     expect(() => L.prelu({ sharedAxes: [3], name: 'pr2' }).apply(st.input({ shape: [2, 3] })))
       .toThrow(/pr2: sharedAxes \[3\] name axis 3, but the input shape \[null,2,3\] has axes 1\.\.2/);
@@ -213,19 +213,19 @@ describe('PReLU', () => {
 });
 
 describe('ELU', () => {
-  it('passes the layer test', () => {
-    checkLayer({ make: () => L.elu(), inputShapes: [[3, 4, 5]], weights: NO_WEIGHTS, noTrainingReason: NO_TRAINING, tfjs: () => tfl.layers.elu() });
+  it('passes the layer test', async () => {
+    await checkLayer({ make: () => L.elu(), inputShapes: [[3, 4, 5]], weights: NO_WEIGHTS, noTrainingReason: NO_TRAINING, tfjs: () => tfl.layers.elu() });
     // TensorFlow.js only implements alpha = 1, so other values are checked against the oracle.
-    checkLayer({ make: () => L.elu({ alpha: 0.4 }), inputShapes: [[2, 6]], weights: NO_WEIGHTS, noTrainingReason: NO_TRAINING });
+    await checkLayer({ make: () => L.elu({ alpha: 0.4 }), inputShapes: [[2, 6]], weights: NO_WEIGHTS, noTrainingReason: NO_TRAINING });
   });
 
-  it('matches the float64 oracle for any alpha', () => {
+  it('matches the float64 oracle for any alpha', async () => {
     expectElementwise(L.elu(), [3, 7], (v) => (v > 0 ? v : Math.expm1(v)));
     expectElementwise(L.elu({ alpha: 0.4 }), [3, 7], (v) => (v > 0 ? v : 0.4 * Math.expm1(v)));
     expectElementwise(L.elu({ alpha: 2.5 }), [3, 7], (v) => (v > 0 ? v : 2.5 * Math.expm1(v)));
   });
 
-  it('has TensorFlow.js config keys and rejects a bad alpha', () => {
+  it('has TensorFlow.js config keys and rejects a bad alpha', async () => {
     expectSameConfig((a) => new L.ELU(a as never), (a) => tfl.layers.elu(a as never), {});
     expect(plain(L.elu({ alpha: 0.5 }).getConfig())).toEqual({ alpha: 0.5, trainable: true, dtype: 'float32' });
     expect(() => L.elu({ alpha: Number.POSITIVE_INFINITY, name: 'el' })).toThrow(/el: alpha must be a finite number, got null/);
@@ -233,14 +233,14 @@ describe('ELU', () => {
 });
 
 describe('Softmax', () => {
-  it('passes the layer test (last axis, a middle axis, several axes)', () => {
-    checkLayer({ make: () => L.softmax(), inputShapes: [[3, 4, 5]], weights: NO_WEIGHTS, noTrainingReason: NO_TRAINING, tfjs: () => tfl.layers.softmax({ axis: -1 }) });
+  it('passes the layer test (last axis, a middle axis, several axes)', async () => {
+    await checkLayer({ make: () => L.softmax(), inputShapes: [[3, 4, 5]], weights: NO_WEIGHTS, noTrainingReason: NO_TRAINING, tfjs: () => tfl.layers.softmax({ axis: -1 }) });
     // TensorFlow.js' softmax rejects a non-last axis, so axis 1 is checked against the oracle below.
-    checkLayer({ make: () => L.softmax({ axis: 1 }), inputShapes: [[2, 3, 5]], weights: NO_WEIGHTS, noTrainingReason: NO_TRAINING });
-    checkLayer({ make: () => L.softmax({ axis: [1, 2] }), inputShapes: [[2, 3, 4, 2]], weights: NO_WEIGHTS, noTrainingReason: NO_TRAINING, tfjs: () => tfl.layers.softmax({ axis: [1, 2] }) });
+    await checkLayer({ make: () => L.softmax({ axis: 1 }), inputShapes: [[2, 3, 5]], weights: NO_WEIGHTS, noTrainingReason: NO_TRAINING });
+    await checkLayer({ make: () => L.softmax({ axis: [1, 2] }), inputShapes: [[2, 3, 4, 2]], weights: NO_WEIGHTS, noTrainingReason: NO_TRAINING, tfjs: () => tfl.layers.softmax({ axis: [1, 2] }) });
   });
 
-  it('matches the float64 oracle, with and without a mask', () => {
+  it('matches the float64 oracle, with and without a mask', async () => {
     const shape = [2, 3, 5];
     for (const [axis, axes] of [[-1, [2]], [1, [1]], [[1, 2], [1, 2]]] as const) {
       const { x, y } = run(L.softmax({ axis: axis as number | number[] }), shape, 5, [-4, 4]);
@@ -259,7 +259,7 @@ describe('Softmax', () => {
     st.dispose([t, m, y]);
   });
 
-  it('defaults to the last axis (Keras) and has TensorFlow.js config keys', () => {
+  it('defaults to the last axis (Keras) and has TensorFlow.js config keys', async () => {
     expect(L.softmax().axis).toBe(-1);
     // TensorFlow.js' own default is axis 1 (its docs say -1); Strata follows Keras, and configs
     // always carry the axis, so saved models load the same either way.
@@ -274,7 +274,7 @@ describe('Softmax', () => {
 });
 
 describe('activation layers', () => {
-  it('are registered, pass masks through, and keep symbolic shapes', () => {
+  it('are registered, pass masks through, and keep symbolic shapes', async () => {
     for (const name of ['ReLU', 'LeakyReLU', 'PReLU', 'ELU', 'Softmax']) expect(st.getRegisteredClass('layer', name), name).toBeDefined();
     const x = st.input({ shape: [null, 6] });
     for (const layer of [L.relu(), L.leakyRelu(), L.prelu({ sharedAxes: 1 }), L.elu(), L.softmax()]) {
@@ -284,7 +284,7 @@ describe('activation layers', () => {
     }
   });
 
-  it('do not leak tensors', () => {
+  it('do not leak tensors', async () => {
     const x = st.tensor(randomValues(randomSource(4), 2 * 3 * 4), [2, 3, 4]);
     const mask = st.tensor(Array.from({ length: 24 }, (_, i) => i % 5 !== 0), [2, 3, 4], 'bool');
     const layers = [L.relu(), L.relu({ maxValue: 1 }), L.relu({ negativeSlope: 0.1, threshold: 0.2, maxValue: 3 }), L.leakyRelu(), L.prelu(), L.elu({ alpha: 0.3 }), L.softmax(), L.softmax({ axis: [1, 2] })];

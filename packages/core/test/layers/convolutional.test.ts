@@ -157,9 +157,9 @@ describe('Conv1D', () => {
     }));
   }
 
-  it("'causal' with dilation 2 and strides 2 (TensorFlow.js' layer cannot): layer test and float64 oracle", () => {
+  it("'causal' with dilation 2 and strides 2 (TensorFlow.js' layer cannot): layer test and float64 oracle", async () => {
     const make = () => st.layers.conv1d({ filters: 2, kernelSize: 3, dilationRate: 2, strides: 2, padding: 'causal', biasInitializer: randomBias });
-    checkLayer({ make, inputShapes: [[2, 7, 3]], weights: { trainable: 2, nonTrainable: 0, params: 3 * 3 * 2 + 2 } });
+    await checkLayer({ make, inputShapes: [[2, 7, 3]], weights: { trainable: 2, nonTrainable: 0, params: 3 * 3 * 2 + 2 } });
     const layer = make();
     const { t: x, v } = randomTensor([2, 7, 3], 56);
     const y = layer.apply(x);
@@ -174,13 +174,13 @@ describe('Conv1D', () => {
     layer.dispose();
   });
 
-  it('config matches TensorFlow.js (no dataFormat), both ways', () => {
+  it('config matches TensorFlow.js (no dataFormat), both ways', async () => {
     const args = { filters: 3, kernelSize: 5, strides: 2, padding: 'causal', dilationRate: 1, activation: 'relu', kernelInitializer: 'ones', biasInitializer: 'zeros' } as const;
     expectSameConfigAsTfjs(st.layers.conv1d(args), tfl.layers.conv1d(args), (c) => tfl.layers.conv1d(c as unknown as ConvArgs));
     expect(st.layers.conv1d({ filters: 1, kernelSize: 2 }).getConfig()).not.toHaveProperty('dataFormat');
   });
 
-  it('computeOutputShape: valid, same, causal, unknown length', () => {
+  it('computeOutputShape: valid, same, causal, unknown length', async () => {
     expect(st.layers.conv1d({ filters: 4, kernelSize: 3, strides: 2 }).computeOutputShape([null, 10, 2])).toEqual([null, 4, 4]);
     expect(st.layers.conv1d({ filters: 4, kernelSize: 3, strides: 2, padding: 'same' }).computeOutputShape([null, 10, 2])).toEqual([null, 5, 4]);
     expect(st.layers.conv1d({ filters: 4, kernelSize: 3, dilationRate: 3, padding: 'causal' }).computeOutputShape([null, 10, 2])).toEqual([null, 10, 4]);
@@ -206,9 +206,9 @@ describe('Conv2D', () => {
     }));
   }
 
-  it("strides 2 with dilation 2, 'same' (TensorFlow.js cannot): layer test and float64 oracle", () => {
+  it("strides 2 with dilation 2, 'same' (TensorFlow.js cannot): layer test and float64 oracle", async () => {
     const make = () => st.layers.conv2d({ filters: 4, kernelSize: [3, 2], strides: 2, dilationRate: 2, padding: 'same', biasInitializer: randomBias });
-    checkLayer({ make, inputShapes: [[2, 9, 8, 3]], weights: { trainable: 2, nonTrainable: 0, params: 3 * 2 * 3 * 4 + 4 } });
+    await checkLayer({ make, inputShapes: [[2, 9, 8, 3]], weights: { trainable: 2, nonTrainable: 0, params: 3 * 2 * 3 * 4 + 4 } });
     const layer = make();
     const { t: x, v } = randomTensor([2, 9, 8, 3], 51);
     const y = layer.apply(x);
@@ -220,7 +220,7 @@ describe('Conv2D', () => {
     layer.dispose();
   });
 
-  it('config matches TensorFlow.js, both ways (regularizers, constraints, channels_last spelling)', () => {
+  it('config matches TensorFlow.js, both ways (regularizers, constraints, channels_last spelling)', async () => {
     const ours = st.layers.conv2d({
       filters: 4, kernelSize: [3, 1], strides: [1, 2], padding: 'same', dataFormat: 'channels_last', dilationRate: 1, activation: 'tanh',
       kernelInitializer: 'zeros', kernelRegularizer: new st.regularizers.L1L2({ l1: 0.5, l2: 0 }), biasRegularizer: new st.regularizers.L1L2({ l1: 0, l2: 0.1 }),
@@ -234,13 +234,13 @@ describe('Conv2D', () => {
     expectSameConfigAsTfjs(ours, theirs, (c) => tfl.layers.conv2d(c as unknown as ConvArgs));
   });
 
-  it('computeOutputShape with unknown spatial dims', () => {
+  it('computeOutputShape with unknown spatial dims', async () => {
     const layer = st.layers.conv2d({ filters: 6, kernelSize: 3, strides: [2, 1], padding: 'valid' });
     expect(layer.computeOutputShape([null, null, 7, 3])).toEqual([null, null, 5, 6]);
     expect(layer.computeOutputShape([null, 9, null, 3])).toEqual([null, 4, null, 6]);
   });
 
-  it('rejects bad arguments and input shapes with clear errors', () => {
+  it('rejects bad arguments and input shapes with clear errors', async () => {
     expect(() => st.layers.conv2d({ filters: 2, kernelSize: 3, dataFormat: 'channelsFirst' as never })).toThrow(/dataFormat 'channelsFirst' is not supported.*channels-last/);
     expect(() => st.layers.conv2d({ filters: 2, kernelSize: 3, dataFormat: 'channels_first' as never })).toThrow(/dataFormat 'channels_first' is not supported/);
     expect(() => st.layers.conv2d({ filters: 2, kernelSize: 3, padding: 'causal' })).toThrow(/padding must be 'valid' or 'same', got "causal"/);
@@ -259,7 +259,7 @@ describe('Conv2D', () => {
     layer.dispose();
   });
 
-  it('adds the activity regularizer as a loss equal to l1 * sum(|y|)', () => {
+  it('adds the activity regularizer as a loss equal to l1 * sum(|y|)', async () => {
     const layer = st.layers.conv2d({ filters: 3, kernelSize: 2, strides: 2, activityRegularizer: new st.regularizers.L1({ l1: 0.02 }) });
     const { t: x } = randomTensor([2, 5, 4, 2], 57);
     const y = layer.apply(x);
@@ -270,7 +270,7 @@ describe('Conv2D', () => {
     layer.dispose();
   });
 
-  it('a small CNN stack infers the same shapes symbolically and eagerly', () => {
+  it('a small CNN stack infers the same shapes symbolically and eagerly', async () => {
     const stack = [
       st.layers.conv2d({ filters: 4, kernelSize: 3, padding: 'same', activation: 'relu' }),
       st.layers.depthwiseConv2d({ kernelSize: 3, strides: 2 }),
@@ -287,7 +287,7 @@ describe('Conv2D', () => {
     for (const layer of stack) layer.dispose();
   });
 
-  it('does not leak tensors in eager calls', () => {
+  it('does not leak tensors in eager calls', async () => {
     const layer = st.layers.conv2d({ filters: 3, kernelSize: 3, padding: 'same', activation: 'relu' });
     const { t: x } = randomTensor([2, 6, 5, 2], 52);
     layer.apply(x).dispose();
@@ -318,9 +318,9 @@ describe('Conv2DTranspose', () => {
   }
 
   for (const [padding, dilation, strides] of [['same', [2, 2], [2, 2]], ['valid', [2, 3], [1, 2]], ['same', [1, 1], [3, 2]]] as const) {
-    it(`'${padding}', dilation ${dilation.join('x')}, strides ${strides.join('x')}: layer test and float64 oracle`, () => {
+    it(`'${padding}', dilation ${dilation.join('x')}, strides ${strides.join('x')}: layer test and float64 oracle`, async () => {
       const make = () => st.layers.conv2dTranspose({ filters: 3, kernelSize: [3, 2], strides: [...strides], dilationRate: [...dilation], padding, biasInitializer: randomBias });
-      checkLayer({ make, inputShapes: [[2, 4, 3, 2]], weights: { trainable: 2, nonTrainable: 0, params: 3 * 2 * 3 * 2 + 3 } });
+      await checkLayer({ make, inputShapes: [[2, 4, 3, 2]], weights: { trainable: 2, nonTrainable: 0, params: 3 * 2 * 3 * 2 + 3 } });
       const layer = make();
       const { t: x, v } = randomTensor([2, 4, 3, 2], 53);
       const y = layer.apply(x);
@@ -334,7 +334,7 @@ describe('Conv2DTranspose', () => {
     });
   }
 
-  it('config matches TensorFlow.js (no dilationRate unless dilated), both ways', () => {
+  it('config matches TensorFlow.js (no dilationRate unless dilated), both ways', async () => {
     const args = { filters: 2, kernelSize: [3, 2], strides: 2, padding: 'same', activation: 'sigmoid', kernelInitializer: 'ones', useBias: false } as const;
     expectSameConfigAsTfjs(st.layers.conv2dTranspose(args), tfl.layers.conv2dTranspose(args as unknown as ConvArgs), (c) => tfl.layers.conv2dTranspose(c as unknown as ConvArgs));
     expect(st.layers.conv2dTranspose({ filters: 2, kernelSize: 3, dilationRate: 2 }).getConfig()['dilationRate']).toEqual([2, 2]);
@@ -366,10 +366,10 @@ describe('DepthwiseConv2D', () => {
     { title: "strides 2 with dilation 2, 'same', multiplier 2", args: { kernelSize: 3, depthMultiplier: 2, strides: 2, dilationRate: 2, padding: 'same' }, input: [2, 9, 7, 3], kernel: [3, 3, 3, 2], strides: [2, 2], dilation: [2, 2] },
   ];
   for (const c of dilated) {
-    it(`${c.title}: layer test and float64 oracle`, () => {
+    it(`${c.title}: layer test and float64 oracle`, async () => {
       const make = () => st.layers.depthwiseConv2d({ ...c.args, biasInitializer: randomBias });
       const outChannels = c.kernel[2]! * c.kernel[3]!;
-      checkLayer({ make, inputShapes: [c.input], weights: { trainable: 2, nonTrainable: 0, params: sizeOf(c.kernel) + outChannels } });
+      await checkLayer({ make, inputShapes: [c.input], weights: { trainable: 2, nonTrainable: 0, params: sizeOf(c.kernel) + outChannels } });
       const layer = make();
       const { t: x, v } = randomTensor(c.input, 54);
       const y = layer.apply(x);
@@ -384,7 +384,7 @@ describe('DepthwiseConv2D', () => {
     });
   }
 
-  it('config matches TensorFlow.js, both ways', () => {
+  it('config matches TensorFlow.js, both ways', async () => {
     const args = { kernelSize: [3, 2], depthMultiplier: 2, strides: [2, 1], padding: 'same', dilationRate: 1, activation: 'relu6', depthwiseInitializer: 'ones', biasInitializer: 'zeros' } as const;
     expectSameConfigAsTfjs(st.layers.depthwiseConv2d(args), tfl.layers.depthwiseConv2d(args as unknown as DwArgs), (c) => tfl.layers.depthwiseConv2d(c as unknown as DwArgs));
     expect(() => st.layers.depthwiseConv2d({ kernelSize: 3, depthMultiplier: 0 })).toThrow(/depthMultiplier must be a positive integer/);
@@ -408,7 +408,7 @@ describe('SeparableConv2D', () => {
     }));
   }
 
-  it('equals a depthwise oracle followed by a pointwise (1x1) oracle', () => {
+  it('equals a depthwise oracle followed by a pointwise (1x1) oracle', async () => {
     const layer = st.layers.separableConv2d({ filters: 3, kernelSize: [2, 3], depthMultiplier: 2, strides: [1, 2], padding: 'same', biasInitializer: randomBias });
     const { t: x, v } = randomTensor([2, 5, 7, 2], 55);
     const y = layer.apply(x);
@@ -423,7 +423,7 @@ describe('SeparableConv2D', () => {
   });
 
   // TensorFlow.js builds pointwiseInitializer from depthwiseInitializer (a bug), so both are the same here.
-  it('config matches TensorFlow.js plus depthMultiplier (which TensorFlow.js does not write), both ways', () => {
+  it('config matches TensorFlow.js plus depthMultiplier (which TensorFlow.js does not write), both ways', async () => {
     const args = { filters: 4, kernelSize: 3, depthMultiplier: 3, strides: 1, padding: 'valid', dilationRate: 2, activation: 'elu', depthwiseInitializer: 'ones', pointwiseInitializer: 'ones' } as const;
     const ours = st.layers.separableConv2d(args);
     expect(ours.getConfig()['depthMultiplier']).toBe(3);

@@ -118,7 +118,7 @@ describe('Dense', () => {
     tfjs: () => tfl.layers.dense({ units: 3, activation: 'elu' }),
   }));
 
-  it('forward values match a float64 oracle (rank 3, tanh)', () => {
+  it('forward values match a float64 oracle (rank 3, tanh)', async () => {
     const layer = st.layers.dense({ units: 6, activation: 'tanh', biasInitializer: 'ones' });
     const { t: x, v } = randomTensor([2, 3, 5], 11);
     const y = layer.apply(x);
@@ -130,7 +130,7 @@ describe('Dense', () => {
     layer.dispose();
   });
 
-  it('config keys and values match TensorFlow.js, both ways', () => {
+  it('config keys and values match TensorFlow.js, both ways', async () => {
     const ours = st.layers.dense({
       units: 3, activation: 'relu', useBias: true, kernelInitializer: 'zeros', biasInitializer: 'ones',
       kernelRegularizer: new st.regularizers.L1L2({ l1: 0.01, l2: 0.02 }), biasRegularizer: null,
@@ -146,7 +146,7 @@ describe('Dense', () => {
     expectSameConfigAsTfjs(ours, theirs, (c) => tfl.layers.dense(c as unknown as Parameters<typeof tfl.layers.dense>[0]));
   });
 
-  it('default config has TensorFlow.js keys; inputDim sets the input shape', () => {
+  it('default config has TensorFlow.js keys; inputDim sets the input shape', async () => {
     const layer = st.layers.dense({ units: 2, inputDim: 5 });
     const config = layer.getConfig();
     expect(Object.keys(json(config)).sort()).toEqual(Object.keys(json(tfl.layers.dense({ units: 2 }).getConfig())).sort());
@@ -155,7 +155,7 @@ describe('Dense', () => {
     expect(layer.computeOutputShape([null, 4, 5])).toEqual([null, 4, 2]);
   });
 
-  it('adds the activity regularizer as a loss equal to l2 * sum(y²)', () => {
+  it('adds the activity regularizer as a loss equal to l2 * sum(y²)', async () => {
     const layer = st.layers.dense({ units: 4, activityRegularizer: new st.regularizers.L2({ l2: 0.03 }) });
     const { t: x } = randomTensor([3, 6], 12);
     const y = layer.apply(x);
@@ -167,7 +167,7 @@ describe('Dense', () => {
     layer.dispose();
   });
 
-  it('rejects a wrong input shape, naming the layer and both shapes', () => {
+  it('rejects a wrong input shape, naming the layer and both shapes', async () => {
     const layer = st.layers.dense({ units: 3, name: 'my_dense' });
     const x = st.zeros([2, 4]);
     layer.apply(x).dispose();
@@ -182,7 +182,7 @@ describe('Dense', () => {
     layer.dispose();
   });
 
-  it('does not leak tensors in eager calls', () => {
+  it('does not leak tensors in eager calls', async () => {
     const layer = st.layers.dense({ units: 5, activation: 'softmax' });
     const { t: x } = randomTensor([4, 3], 13);
     st.tidy(() => layer.apply(x)).dispose();
@@ -232,7 +232,7 @@ describe('EinsumDense', () => {
       weights: { trainable: c.biasShape ? 2 : 1, nonTrainable: 0, params },
     }));
 
-    it(`'${c.equation}' on ${JSON.stringify(c.input)}: Keras weight shapes and float64 oracle`, () => {
+    it(`'${c.equation}' on ${JSON.stringify(c.input)}: Keras weight shapes and float64 oracle`, async () => {
       const layer = make();
       const { t: x, v } = randomTensor(c.input, 21);
       const y = layer.apply(x);
@@ -249,7 +249,7 @@ describe('EinsumDense', () => {
     });
   }
 
-  it('config has the Keras 3 keys (camelCase) and round-trips', () => {
+  it('config has the Keras 3 keys (camelCase) and round-trips', async () => {
     const layer = st.layers.einsumDense({ equation: 'abc,cd->abd', outputShape: [null, 8], biasAxes: 'd', activation: 'relu', kernelRegularizer: 'l2' });
     const config = layer.getConfig();
     expect(Object.keys(json(config)).sort()).toEqual(['activation', 'activityRegularizer', 'biasAxes', 'biasConstraint', 'biasInitializer', 'biasRegularizer',
@@ -259,14 +259,14 @@ describe('EinsumDense', () => {
     expect(st.layers.EinsumDense.fromConfig(config).getConfig()).toEqual(config);
   });
 
-  it('computeOutputShape keeps unknown dims and fills known ones from the input', () => {
+  it('computeOutputShape keeps unknown dims and fills known ones from the input', async () => {
     const layer = st.layers.einsumDense({ equation: '...b,bc->...c', outputShape: 4 });
     expect(layer.computeOutputShape([null, null, 7, 3])).toEqual([null, null, 7, 4]);
     const seq = st.layers.einsumDense({ equation: 'abc,cd->abd', outputShape: [null, 4] });
     expect(seq.computeOutputShape([null, 9, 3])).toEqual([null, 9, 4]);
   });
 
-  it('gives clear errors for bad equations, shapes and bias axes', () => {
+  it('gives clear errors for bad equations, shapes and bias axes', async () => {
     expect(() => st.layers.einsumDense({ equation: 'ab,bc', outputShape: 4 })).toThrow(/invalid equation 'ab,bc'/);
     expect(() => st.layers.einsumDense({ equation: 'ab,bc->ac', outputShape: 4, biasAxes: 'z' })).toThrow(/bias index 'z'.*not in the output 'ac'/);
     const wrongRank = st.layers.einsumDense({ equation: 'ab,bc->ac', outputShape: 4, name: 'ed' });
@@ -296,7 +296,7 @@ describe('Activation', () => {
     }));
   }
 
-  it('accepts snake_case names and matches the TensorFlow.js config', () => {
+  it('accepts snake_case names and matches the TensorFlow.js config', async () => {
     const ours = st.layers.activation({ activation: 'log_softmax' });
     expect(ours.getConfig()['activation']).toBe('logSoftmax');
     expectSameConfigAsTfjs(st.layers.activation({ activation: 'relu' }), tfl.layers.activation({ activation: 'relu' }),
@@ -313,18 +313,18 @@ st.layers.registerLambda('test_product', (xs) => st.mul((xs as st.Tensor[])[0]!,
 st.layers.registerLambda('test_sum_last', (x) => st.sum(x as st.Tensor, -1, true));
 
 describe('Lambda', () => {
-  it('a registered function with arguments: layer test and oracle', () => {
+  it('a registered function with arguments: layer test and oracle', async () => {
     const make = () => st.layers.lambda({ functionName: 'test_scaled_square', arguments: { scale: 1.5 } });
-    checkLayer({ make, inputShapes: [[3, 4]], weights: { trainable: 0, nonTrainable: 0, params: 0 }, noTrainingReason: 'Lambda has no weights' });
+    await checkLayer({ make, inputShapes: [[3, 4]], weights: { trainable: 0, nonTrainable: 0, params: 0 }, noTrainingReason: 'Lambda has no weights' });
     const { t: x, v } = randomTensor([3, 4], 31);
     const y = make().apply(x);
     expectClose(y.dataSync(), v.map((z) => 1.5 * z + z * z), 1e-6);
     st.dispose([x, y]);
   });
 
-  it('two inputs: layer test and oracle', () => {
+  it('two inputs: layer test and oracle', async () => {
     const make = () => st.layers.lambda({ functionName: 'test_product' });
-    checkLayer({ make, inputShapes: [[2, 3], [2, 3]], weights: { trainable: 0, nonTrainable: 0, params: 0 }, noTrainingReason: 'Lambda has no weights' });
+    await checkLayer({ make, inputShapes: [[2, 3], [2, 3]], weights: { trainable: 0, nonTrainable: 0, params: 0 }, noTrainingReason: 'Lambda has no weights' });
     const a = randomTensor([2, 3], 32);
     const b = randomTensor([2, 3], 33);
     const y = make().apply([a.t, b.t]);
@@ -332,9 +332,9 @@ describe('Lambda', () => {
     st.dispose([a.t, b.t, y]);
   });
 
-  it('a declared outputShape is used for shape inference', () => {
+  it('a declared outputShape is used for shape inference', async () => {
     const make = () => st.layers.lambda({ functionName: 'test_sum_last', outputShape: [5, 1] });
-    checkLayer({ make, inputShapes: [[2, 5, 3]], weights: { trainable: 0, nonTrainable: 0, params: 0 }, noTrainingReason: 'Lambda has no weights' });
+    await checkLayer({ make, inputShapes: [[2, 5, 3]], weights: { trainable: 0, nonTrainable: 0, params: 0 }, noTrainingReason: 'Lambda has no weights' });
     expect(make().computeOutputShape([null, 5, 3])).toEqual([null, 5, 1]);
     const { t: x, v } = randomTensor([2, 5, 3], 34);
     const y = make().apply(x);
@@ -342,7 +342,7 @@ describe('Lambda', () => {
     st.dispose([x, y]);
   });
 
-  it('saves only registered functions, with a clear error otherwise', () => {
+  it('saves only registered functions, with a clear error otherwise', async () => {
     const negate = (x: st.Tensor | st.Tensor[]) => st.neg(x as st.Tensor);
     const layer = st.layers.lambda({ fn: negate, name: 'anon_lambda' });
     const x = st.tensor([1, -2], [1, 2]);
@@ -361,8 +361,8 @@ describe('Lambda', () => {
 // ---- Identity --------------------------------------------------------------------------------
 
 describe('Identity', () => {
-  it('layer test and oracle (values pass through unchanged)', () => {
-    checkLayer({ make: () => st.layers.identity(), inputShapes: [[2, 3, 5]], weights: { trainable: 0, nonTrainable: 0, params: 0 }, noTrainingReason: 'Identity has no weights' });
+  it('layer test and oracle (values pass through unchanged)', async () => {
+    await checkLayer({ make: () => st.layers.identity(), inputShapes: [[2, 3, 5]], weights: { trainable: 0, nonTrainable: 0, params: 0 }, noTrainingReason: 'Identity has no weights' });
     const { t: x, v } = randomTensor([3, 1, 7], 41);
     const y = st.layers.identity().apply(x);
     expect([...y.shape]).toEqual([3, 1, 7]);

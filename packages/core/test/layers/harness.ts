@@ -33,6 +33,8 @@ export interface LayerCase {
   noGradientReason?: string;
   /** Skip the training-step check for layers without trainable weights, saying why. */
   noTrainingReason?: string;
+  /** Skip the save/load check, saying why (e.g. a Lambda whose function is not registered). */
+  noSaveReason?: string;
   seed?: number;
 }
 
@@ -193,13 +195,41 @@ export function checkAgainstTfjs(c: LayerCase): void {
   layer.dispose();
 }
 
+/**
+ * Saved inside a functional model (TensorFlow.js format, through memory and JSON text) and loaded
+ * back, the layer gives identical outputs.
+ */
+export async function checkSaveLoad(c: LayerCase): Promise<void> {
+  if (c.noSaveReason) return;
+  const inputs = c.inputShapes.map((s) => st.input({ shape: s.slice(1), dtype: c.intInputs !== undefined ? 'int32' : 'float32' }));
+  const model = st.model({ inputs, outputs: c.make().apply(inputs.length === 1 ? inputs[0]! : inputs) });
+  const xs = randomInputs(c);
+  const y = model.predictOnBatch(xs) as st.Tensor;
+  let saved: st.io.ModelArtifacts | null = null;
+  await model.save(st.io.withSaveHandler(async (artifacts) => {
+    saved = artifacts;
+    return { modelArtifactsInfo: st.io.getModelArtifactsInfo(artifacts) };
+  }));
+  const artifacts = saved! as st.io.ModelArtifacts;
+  // Through JSON text, as a file would carry it.
+  const topology = JSON.parse(JSON.stringify(artifacts.modelTopology)) as object;
+  const loaded = await st.loadModel(st.io.fromMemory({ ...artifacts, modelTopology: topology }));
+  const y2 = loaded.predictOnBatch(xs) as st.Tensor;
+  expect([...y2.shape]).toEqual([...y.shape]);
+  expect(maxRelativeError(y2.dataSync(), y.dataSync()), 'outputs after save/load').toBe(0);
+  st.dispose([...xs, y, y2]);
+  model.dispose();
+  loaded.dispose();
+}
+
 /** All checks, for use in `it()` per layer. */
-export function checkLayer(c: LayerCase): void {
+export async function checkLayer(c: LayerCase): Promise<void> {
   checkShapesAndWeights(c);
   checkConfigRoundTrip(c);
   checkGradients(c);
   checkTrainingStep(c);
   checkAgainstTfjs(c);
+  await checkSaveLoad(c);
 }
 
 export type { LayersModel };

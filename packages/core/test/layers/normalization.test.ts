@@ -85,8 +85,8 @@ describe('BatchNormalization', () => {
     movingMeanInitializer: uniform(-1, 1, 3), movingVarianceInitializer: uniform(0.5, 2, 4),
   };
 
-  it('passes the layer test (rank 2, training mode)', () => {
-    checkLayer({
+  it('passes the layer test (rank 2, training mode)', async () => {
+    await checkLayer({
       make: () => st.layers.batchNormalization(randomInit),
       inputShapes: [[6, 5]],
       weights: { trainable: 2, nonTrainable: 2, params: 20 },
@@ -95,8 +95,8 @@ describe('BatchNormalization', () => {
     });
   });
 
-  it('passes the layer test with axis 1 of a rank-4 input (channels first)', () => {
-    checkLayer({
+  it('passes the layer test with axis 1 of a rank-4 input (channels first)', async () => {
+    await checkLayer({
       make: () => st.layers.batchNormalization({ ...randomInit, axis: 1, momentum: 0.9, epsilon: 1e-2 }),
       inputShapes: [[3, 4, 3, 2]],
       weights: { trainable: 2, nonTrainable: 2, params: 16 },
@@ -106,7 +106,7 @@ describe('BatchNormalization', () => {
     });
   });
 
-  it('axis 1 matches TensorFlow.js on the channels-last transpose (inference and training)', () => {
+  it('axis 1 matches TensorFlow.js on the channels-last transpose (inference and training)', async () => {
     const layer = st.layers.batchNormalization({ ...randomInit, axis: 1, momentum: 0.9 });
     const tfLayer = tfl.layers.batchNormalization({ axis: -1, momentum: 0.9 });
     const { t, v } = randomTensor([3, 4, 2, 5], 201, -1, 3);
@@ -127,8 +127,8 @@ describe('BatchNormalization', () => {
     layer.dispose();
   });
 
-  it('passes the layer test without center and scale (rank 3)', () => {
-    checkLayer({
+  it('passes the layer test without center and scale (rank 3)', async () => {
+    await checkLayer({
       make: () => st.layers.batchNormalization({ center: false, scale: false, movingMeanInitializer: uniform(-1, 1, 5), movingVarianceInitializer: uniform(0.5, 2, 6) }),
       inputShapes: [[4, 3, 5]],
       weights: { trainable: 0, nonTrainable: 2, params: 10 },
@@ -138,7 +138,7 @@ describe('BatchNormalization', () => {
     });
   });
 
-  it('getConfig equals TensorFlow.js (defaults and every option)', () => {
+  it('getConfig equals TensorFlow.js (defaults and every option)', async () => {
     // With an input shape, so TensorFlow.js writes dtype too (it leaves it out otherwise).
     expect(json(st.layers.batchNormalization({ inputShape: [3] }).getConfig())).toEqual(json(tfl.layers.batchNormalization({ inputShape: [3] }).getConfig()));
     const mine = st.layers.batchNormalization({
@@ -162,7 +162,7 @@ describe('BatchNormalization', () => {
     expect(json(rebuilt.getConfig())).toEqual(json(theirs.getConfig()));
   });
 
-  it('weights are gamma, beta, moving_mean, moving_variance (TensorFlow.js order and names)', () => {
+  it('weights are gamma, beta, moving_mean, moving_variance (TensorFlow.js order and names)', async () => {
     const layer = st.layers.batchNormalization({ name: 'bn_order' });
     const y = layer.apply(st.ones([2, 3]));
     expect(layer.weights.map((w) => w.name)).toEqual(['bn_order/gamma', 'bn_order/beta', 'bn_order/moving_mean', 'bn_order/moving_variance']);
@@ -173,7 +173,7 @@ describe('BatchNormalization', () => {
     layer.dispose();
   });
 
-  it('matches the float64 oracle in inference and training, and its moving statistics after several training calls', () => {
+  it('matches the float64 oracle in inference and training, and its moving statistics after several training calls', async () => {
     for (const [shape, axis, momentum, epsilon] of [[[7, 5], -1, 0.9, 1e-3], [[3, 4, 2, 3], 1, 0.7, 1e-2], [[2, 5, 3], 2, 0.99, 1e-3]] as const) {
       const layer = st.layers.batchNormalization({ axis, momentum, epsilon, gammaInitializer: uniform(0.5, 1.5, 11), betaInitializer: uniform(-1, 1, 12) });
       const rank = shape.length;
@@ -216,7 +216,7 @@ describe('BatchNormalization', () => {
     }
   });
 
-  it('training outputs and moving statistics match TensorFlow.js over several steps', () => {
+  it('training outputs and moving statistics match TensorFlow.js over several steps', async () => {
     const layer = st.layers.batchNormalization({ momentum: 0.8 });
     const tfLayer = tfl.layers.batchNormalization({ momentum: 0.8 });
     for (let step = 0; step < 3; step++) {
@@ -234,7 +234,7 @@ describe('BatchNormalization', () => {
     layer.dispose();
   });
 
-  it('a frozen layer runs in inference mode even when training (Keras 3)', () => {
+  it('a frozen layer runs in inference mode even when training (Keras 3)', async () => {
     const layer = st.layers.batchNormalization();
     const { t } = randomTensor([4, 3], 21);
     const y0 = layer.apply(t);
@@ -246,13 +246,13 @@ describe('BatchNormalization', () => {
     layer.dispose();
   });
 
-  it('symbolic shapes keep unknown dimensions', () => {
+  it('symbolic shapes keep unknown dimensions', async () => {
     const x = st.input({ shape: [null, 4] });
     expect(st.layers.batchNormalization().apply(x).shape).toEqual([null, null, 4]);
     expect(st.layers.batchNormalization().computeOutputShape([null, 3, 4])).toEqual([null, 3, 4]);
   });
 
-  it('gives clear errors', () => {
+  it('gives clear errors', async () => {
     const x = st.ones([2, 3]);
     expect(() => st.layers.batchNormalization({ axis: 2 }).apply(x)).toThrow(/batch_normalization.*axis 2 is out of range for input shape \[2,3\]/);
     expect(() => st.layers.batchNormalization({ axis: -3 }).apply(x)).toThrow(/axis -3 is out of range/);
@@ -270,7 +270,7 @@ describe('BatchNormalization', () => {
     layer.dispose();
   });
 
-  it('does not leak tensors in training or inference', () => {
+  it('does not leak tensors in training or inference', async () => {
     const layer = st.layers.batchNormalization();
     const { t } = randomTensor([4, 3], 22);
     layer.apply(t).dispose(); // build
@@ -293,8 +293,8 @@ describe('BatchNormalization', () => {
 describe('LayerNormalization', () => {
   const randomInit = { gammaInitializer: uniform(0.5, 1.5, 31), betaInitializer: uniform(-0.5, 0.5, 32) };
 
-  it('passes the layer test (last axis: the fused op)', () => {
-    checkLayer({
+  it('passes the layer test (last axis: the fused op)', async () => {
+    await checkLayer({
       make: () => st.layers.layerNormalization(randomInit),
       inputShapes: [[4, 6]],
       weights: { trainable: 2, nonTrainable: 0, params: 12 },
@@ -302,14 +302,14 @@ describe('LayerNormalization', () => {
     });
   });
 
-  it('passes the layer test over two axes and over a middle axis', () => {
-    checkLayer({
+  it('passes the layer test over two axes and over a middle axis', async () => {
+    await checkLayer({
       make: () => st.layers.layerNormalization({ ...randomInit, axis: [1, 2], epsilon: 1e-5 }),
       inputShapes: [[3, 4, 5]],
       weights: { trainable: 2, nonTrainable: 0, params: 40 },
       tfjs: () => tfl.layers.layerNormalization({ axis: [1, 2], epsilon: 1e-5 }),
     });
-    checkLayer({
+    await checkLayer({
       make: () => st.layers.layerNormalization({ ...randomInit, axis: 1, center: false }),
       inputShapes: [[3, 4, 5]],
       weights: { trainable: 1, nonTrainable: 0, params: 4 },
@@ -317,7 +317,7 @@ describe('LayerNormalization', () => {
     });
   });
 
-  it('matches the float64 oracle', () => {
+  it('matches the float64 oracle', async () => {
     for (const [shape, axis, eps] of [[[5, 7], [-1], 1e-3], [[2, 3, 4], [1, 2], 1e-5], [[3, 4, 2, 3], [1, 3], 1e-3]] as const) {
       const layer = st.layers.layerNormalization({ axis: [...axis], epsilon: eps, ...randomInit });
       const { t, v } = randomTensor([...shape], 41, -3, 5);
@@ -339,14 +339,14 @@ describe('LayerNormalization', () => {
     }
   });
 
-  it('getConfig equals TensorFlow.js', () => {
+  it('getConfig equals TensorFlow.js', async () => {
     expect(json(st.layers.layerNormalization({ inputShape: [3] }).getConfig())).toEqual(json(tfl.layers.layerNormalization({ inputShape: [3] }).getConfig()));
     const opts = { epsilon: 1e-5, center: false, scale: true, betaInitializer: 'ones', gammaInitializer: 'zeros' } as const;
     expect(json(st.layers.layerNormalization({ ...opts, axis: [1, 2], batchInputShape: [2, 3, 4], gammaRegularizer: new st.regularizers.L1L2({ l1: 0, l2: 0.1 }) }).getConfig()))
       .toEqual(json(tfl.layers.layerNormalization({ ...opts, axis: [1, 2], batchInputShape: [2, 3, 4], gammaRegularizer: tfl.regularizers.l1l2({ l1: 0, l2: 0.1 }) }).getConfig()));
   });
 
-  it('gives clear errors', () => {
+  it('gives clear errors', async () => {
     const x = st.ones([2, 3]);
     expect(() => st.layers.layerNormalization({ axis: 2 }).apply(x)).toThrow(/layer_normalization.*axis 2 is out of range for input shape \[2,3\]/);
     expect(() => st.layers.layerNormalization({ axis: [1, -1] }).apply(x)).toThrow(/names an axis twice/);
@@ -373,20 +373,20 @@ function groupNormOracle(v: number[], shape: readonly number[], axis: number, gr
 describe('GroupNormalization', () => {
   const randomInit = { gammaInitializer: uniform(0.5, 1.5, 51), betaInitializer: uniform(-0.5, 0.5, 52) };
 
-  it('passes the layer test', () => {
-    checkLayer({
+  it('passes the layer test', async () => {
+    await checkLayer({
       make: () => st.layers.groupNormalization({ ...randomInit, groups: 2 }),
       inputShapes: [[3, 5, 4]],
       weights: { trainable: 2, nonTrainable: 0, params: 8 },
     });
-    checkLayer({
+    await checkLayer({
       make: () => st.layers.groupNormalization({ ...randomInit, groups: 3, axis: 1, epsilon: 1e-2 }),
       inputShapes: [[2, 6, 3, 2]],
       weights: { trainable: 2, nonTrainable: 0, params: 12 },
     });
   });
 
-  it('matches the float64 oracle (several groups, axes; groups -1 is one per channel)', () => {
+  it('matches the float64 oracle (several groups, axes; groups -1 is one per channel)', async () => {
     const cases = [
       { shape: [4, 6], axis: -1, groups: 3 }, { shape: [2, 3, 8], axis: -1, groups: 4 }, { shape: [2, 6, 2, 3], axis: 1, groups: 2 },
       { shape: [3, 2, 2, 5], axis: -1, groups: -1 }, { shape: [2, 4, 3], axis: 2, groups: 1 },
@@ -404,7 +404,7 @@ describe('GroupNormalization', () => {
     }
   });
 
-  it('has the Keras 3 config keys and defaults', () => {
+  it('has the Keras 3 config keys and defaults', async () => {
     const config = json(st.layers.groupNormalization().getConfig());
     expect(config).toEqual({
       groups: 32, axis: -1, epsilon: 1e-3, center: true, scale: true,
@@ -414,7 +414,7 @@ describe('GroupNormalization', () => {
     });
   });
 
-  it('gives clear errors', () => {
+  it('gives clear errors', async () => {
     const x = st.ones([2, 6]);
     expect(() => st.layers.groupNormalization({ groups: 4 }).apply(x)).toThrow(/groups \(4\) must divide the channels \(6\) on axis 1 of input shape \[2,6\]/);
     expect(() => st.layers.groupNormalization({ groups: 8 }).apply(x)).toThrow(/groups \(8\) cannot be more than the channels \(6\)/);
@@ -428,12 +428,12 @@ describe('GroupNormalization', () => {
 // ---- RMSNormalization and UnitNormalization ----------------------------------------------------
 
 describe('RMSNormalization', () => {
-  it('passes the layer test', () => {
-    checkLayer({ make: () => st.layers.rmsNormalization(), inputShapes: [[4, 6]], weights: { trainable: 1, nonTrainable: 0, params: 6 } });
-    checkLayer({ make: () => st.layers.rmsNormalization({ axis: [1, 2], epsilon: 1e-3 }), inputShapes: [[2, 3, 4]], weights: { trainable: 1, nonTrainable: 0, params: 12 } });
+  it('passes the layer test', async () => {
+    await checkLayer({ make: () => st.layers.rmsNormalization(), inputShapes: [[4, 6]], weights: { trainable: 1, nonTrainable: 0, params: 6 } });
+    await checkLayer({ make: () => st.layers.rmsNormalization({ axis: [1, 2], epsilon: 1e-3 }), inputShapes: [[2, 3, 4]], weights: { trainable: 1, nonTrainable: 0, params: 12 } });
   });
 
-  it('matches the float64 oracle (with a trained scale)', () => {
+  it('matches the float64 oracle (with a trained scale)', async () => {
     for (const [shape, axis] of [[[5, 7], [-1]], [[2, 3, 4], [1, 2]], [[3, 4, 5], [1]]] as const) {
       const layer = st.layers.rmsNormalization({ axis: [...axis] });
       const { t, v } = randomTensor([...shape], 71, -3, 2);
@@ -461,7 +461,7 @@ describe('RMSNormalization', () => {
     }
   });
 
-  it('has the Keras 3 config and errors', () => {
+  it('has the Keras 3 config and errors', async () => {
     expect(json(st.layers.rmsNormalization().getConfig())).toEqual({ axis: -1, epsilon: 1e-6, trainable: true, dtype: 'float32' });
     const x = st.ones([2, 3]);
     expect(() => st.layers.rmsNormalization({ axis: 5 }).apply(x)).toThrow(/rms_normalization.*axis 5 is out of range for input shape \[2,3\]/);
@@ -471,13 +471,13 @@ describe('RMSNormalization', () => {
 });
 
 describe('UnitNormalization', () => {
-  it('passes the layer test', () => {
+  it('passes the layer test', async () => {
     const noTraining = 'no weights';
-    checkLayer({ make: () => st.layers.unitNormalization(), inputShapes: [[4, 5]], weights: { trainable: 0, nonTrainable: 0, params: 0 }, noTrainingReason: noTraining });
-    checkLayer({ make: () => st.layers.unitNormalization({ axis: [1, 2] }), inputShapes: [[3, 4, 2]], weights: { trainable: 0, nonTrainable: 0, params: 0 }, noTrainingReason: noTraining });
+    await checkLayer({ make: () => st.layers.unitNormalization(), inputShapes: [[4, 5]], weights: { trainable: 0, nonTrainable: 0, params: 0 }, noTrainingReason: noTraining });
+    await checkLayer({ make: () => st.layers.unitNormalization({ axis: [1, 2] }), inputShapes: [[3, 4, 2]], weights: { trainable: 0, nonTrainable: 0, params: 0 }, noTrainingReason: noTraining });
   });
 
-  it('matches the float64 oracle, including an all-zero row', () => {
+  it('matches the float64 oracle, including an all-zero row', async () => {
     for (const [shape, axis] of [[[5, 7], [-1]], [[2, 3, 4], [1, 2]], [[3, 4, 5], [1]]] as const) {
       const { v } = randomTensor([...shape], 81);
       for (let j = 0; j < shape[shape.length - 1]!; j++) v[j] = 0; // a zero vector stays zero (no NaN)
@@ -493,7 +493,7 @@ describe('UnitNormalization', () => {
     }
   });
 
-  it('has the Keras 3 config and errors', () => {
+  it('has the Keras 3 config and errors', async () => {
     expect(json(st.layers.unitNormalization({ axis: [1, 2] }).getConfig())).toEqual({ axis: [1, 2], trainable: true, dtype: 'float32' });
     const x = st.ones([2, 3]);
     expect(() => st.layers.unitNormalization({ axis: 2 }).apply(x)).toThrow(/unit_normalization.*axis 2 is out of range for input shape \[2,3\]/);
@@ -503,7 +503,7 @@ describe('UnitNormalization', () => {
 });
 
 describe('memory', () => {
-  it('LayerNormalization, GroupNormalization, RMSNormalization and UnitNormalization do not leak in calls and gradients', () => {
+  it('LayerNormalization, GroupNormalization, RMSNormalization and UnitNormalization do not leak in calls and gradients', async () => {
     const { t } = randomTensor([3, 4, 6], 91);
     const layers = [
       st.layers.layerNormalization(), st.layers.layerNormalization({ axis: [1, 2] }), st.layers.groupNormalization({ groups: 3 }),

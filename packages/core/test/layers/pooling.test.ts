@@ -138,7 +138,7 @@ for (const group of windowed) {
         noTrainingReason: noTraining,
       }));
 
-      it(`${c.title}: float64 oracle`, () => {
+      it(`${c.title}: float64 oracle`, async () => {
         const layer = group.ours(c.args);
         const { t: x, v } = randomTensor(c.input, 61);
         const y = layer.apply(x);
@@ -154,7 +154,7 @@ for (const group of windowed) {
       });
     }
 
-    it('config matches TensorFlow.js, both ways', () => {
+    it('config matches TensorFlow.js, both ways', async () => {
       const args = group.rank === 1 ? { poolSize: 3, strides: 2, padding: 'same' } : { poolSize: [3, 2], strides: [1, 2], padding: 'same', dataFormat: 'channelsLast' };
       expectSameConfigAsTfjs(group.ours(args), group.tfjs(args as never), (config) => group.tfjs(config as never));
       const defaults = json(group.ours({}).getConfig());
@@ -164,14 +164,14 @@ for (const group of windowed) {
 }
 
 describe('windowed pooling: shapes and errors', () => {
-  it('computeOutputShape: valid, same, unknown dims', () => {
+  it('computeOutputShape: valid, same, unknown dims', async () => {
     expect(st.layers.maxPooling1d({ poolSize: 3, strides: 2 }).computeOutputShape([null, 10, 4])).toEqual([null, 4, 4]);
     expect(st.layers.averagePooling1d({ poolSize: 3, strides: 2, padding: 'same' }).computeOutputShape([null, 10, 4])).toEqual([null, 5, 4]);
     expect(st.layers.maxPooling2d({ poolSize: [2, 3], padding: 'valid' }).computeOutputShape([null, null, 10, 1])).toEqual([null, null, 3, 1]);
     expect(st.layers.averagePooling2d({ poolSize: 2, strides: 1, padding: 'same' }).computeOutputShape([null, 5, null, 2])).toEqual([null, 5, null, 2]);
   });
 
-  it('rejects channels-first, bad padding, bad sizes, wrong rank and windows that do not fit', () => {
+  it('rejects channels-first, bad padding, bad sizes, wrong rank and windows that do not fit', async () => {
     expect(() => st.layers.maxPooling2d({ dataFormat: 'channelsFirst' as never })).toThrow(/dataFormat 'channelsFirst' is not supported.*channels-last/);
     expect(() => st.layers.averagePooling1d({ dataFormat: 'channels_first' as never })).toThrow(/dataFormat 'channels_first' is not supported/);
     expect(() => st.layers.maxPooling1d({ padding: 'causal' as never })).toThrow(/padding must be 'valid' or 'same', got "causal"/);
@@ -183,7 +183,7 @@ describe('windowed pooling: shapes and errors', () => {
     rank3.dispose();
   });
 
-  it('does not leak tensors in eager calls', () => {
+  it('does not leak tensors in eager calls', async () => {
     const layer = st.layers.maxPooling2d({ poolSize: 3, strides: 2, padding: 'same' });
     const { t: x } = randomTensor([2, 7, 6, 3], 62);
     layer.apply(x).dispose();
@@ -231,8 +231,8 @@ for (const g of globals) {
       noTrainingReason: noTraining,
     }));
 
-    it('keepdims: layer test and float64 oracle', () => {
-      checkLayer({ make: () => g.ours({ keepdims: true }), inputShapes: [g.input], weights: noWeights, noTrainingReason: noTraining });
+    it('keepdims: layer test and float64 oracle', async () => {
+      await checkLayer({ make: () => g.ours({ keepdims: true }), inputShapes: [g.input], weights: noWeights, noTrainingReason: noTraining });
       const { t: x, v } = randomTensor(g.input, 63);
       const layer = g.ours({ keepdims: true });
       const y = layer.apply(x);
@@ -246,7 +246,7 @@ for (const g of globals) {
       st.dispose([x, y]);
     });
 
-    it('config matches TensorFlow.js, both ways', () => {
+    it('config matches TensorFlow.js, both ways', async () => {
       expectSameConfigAsTfjs(g.ours({}), g.tfjs({} as never), (config) => g.tfjs(config as never));
       if (g.rank === 2) expect(g.ours({ dataFormat: 'channels_last' }).getConfig()['dataFormat']).toBe('channelsLast');
       expect(() => g.ours({ dataFormat: 'channelsFirst' })).toThrow(/dataFormat 'channelsFirst' is not supported/);
@@ -255,7 +255,7 @@ for (const g of globals) {
 }
 
 describe('global pooling: mask, int inputs, shapes', () => {
-  it('GlobalAveragePooling1D averages only unmasked steps (float64 oracle)', () => {
+  it('GlobalAveragePooling1D averages only unmasked steps (float64 oracle)', async () => {
     const { t: x, v } = randomTensor([3, 5, 2], 64);
     const keep = [[1, 1, 0, 1, 0], [0, 1, 1, 1, 1], [1, 0, 0, 0, 0]];
     const mask = st.tensor(keep.flat().map((k) => k === 1), [3, 5], 'bool');
@@ -277,7 +277,7 @@ describe('global pooling: mask, int inputs, shapes', () => {
     st.dispose([x, mask, y, wrong]);
   });
 
-  it('int32 inputs are pooled as float32', () => {
+  it('int32 inputs are pooled as float32', async () => {
     const x = st.tensor([1, 2, 3, 4, 5, 6, 7, 8], [1, 2, 2, 2], 'int32');
     const avg = st.layers.globalAveragePooling2d().apply(x);
     const mx = st.layers.globalMaxPooling2d().apply(x);
@@ -287,7 +287,7 @@ describe('global pooling: mask, int inputs, shapes', () => {
     st.dispose([x, avg, mx]);
   });
 
-  it('wrong rank gives a clear error', () => {
+  it('wrong rank gives a clear error', async () => {
     const x = st.zeros([2, 3, 4]);
     expect(() => st.layers.globalAveragePooling2d({ name: 'gap' }).apply(x)).toThrow(/gap: input must have rank 4, got shape \[2,3,4\]/);
     x.dispose();

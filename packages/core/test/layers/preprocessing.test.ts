@@ -90,13 +90,13 @@ describe('Normalization', () => {
     return layer;
   };
 
-  it('passes the layer test with fixed statistics and with learned ones (weights)', () => {
-    checkLayer({ make: () => st.layers.normalization({ mean: [0.5, -1, 2, 0, 1], variance: [1, 4, 0.25, 2, 9] }), inputShapes: [[4, 5]], weights: { trainable: 0, nonTrainable: 0, params: 0 }, noTrainingReason });
-    checkLayer({ make: withWeights([1, 2], [2, 3, 4]), inputShapes: [[2, 3, 4]], weights: { trainable: 0, nonTrainable: 2, params: 24 }, noTrainingReason });
-    checkLayer({ make: withWeights([-1], [3, 2, 5], true), inputShapes: [[3, 2, 5]], weights: { trainable: 0, nonTrainable: 2, params: 10 }, noTrainingReason });
+  it('passes the layer test with fixed statistics and with learned ones (weights)', async () => {
+    await checkLayer({ make: () => st.layers.normalization({ mean: [0.5, -1, 2, 0, 1], variance: [1, 4, 0.25, 2, 9] }), inputShapes: [[4, 5]], weights: { trainable: 0, nonTrainable: 0, params: 0 }, noTrainingReason });
+    await checkLayer({ make: withWeights([1, 2], [2, 3, 4]), inputShapes: [[2, 3, 4]], weights: { trainable: 0, nonTrainable: 2, params: 24 }, noTrainingReason });
+    await checkLayer({ make: withWeights([-1], [3, 2, 5], true), inputShapes: [[3, 2, 5]], weights: { trainable: 0, nonTrainable: 2, params: 10 }, noTrainingReason });
   });
 
-  it('matches the float64 oracle with given statistics (per feature, scalar, nested, inverted)', () => {
+  it('matches the float64 oracle with given statistics (per feature, scalar, nested, inverted)', async () => {
     const cases = [
       { shape: [4, 5], axis: -1, mean: [0.5, -1, 2, 0, 1], variance: [1, 4, 0.25, 2, 9], keep: [1] },
       { shape: [3, 2, 4], axis: null, mean: 1.5, variance: 2.5, keep: [] },
@@ -201,7 +201,7 @@ describe('Normalization', () => {
     copy.dispose();
   });
 
-  it('has the Keras 3 config keys and defaults', () => {
+  it('has the Keras 3 config keys and defaults', async () => {
     expect(json(st.layers.normalization().getConfig())).toEqual({ axis: [-1], invert: false, mean: null, variance: null, trainable: true, dtype: 'float32' });
     expect(json(st.layers.normalization({ axis: null, mean: 2, variance: 3, invert: true }).getConfig())).toEqual({ axis: [], invert: true, mean: 2, variance: 3, trainable: true, dtype: 'float32' });
   });
@@ -256,12 +256,12 @@ describe('Normalization', () => {
 describe('Rescaling', () => {
   const noTrainingReason = 'no weights';
 
-  it('passes the layer test (float and integer inputs, vs TensorFlow.js)', () => {
-    checkLayer({ make: () => st.layers.rescaling({ scale: 0.5, offset: -1 }), inputShapes: [[3, 4, 2]], weights: { trainable: 0, nonTrainable: 0, params: 0 }, noTrainingReason, tfjs: () => tfl.layers.rescaling({ scale: 0.5, offset: -1 }) });
-    checkLayer({ make: () => st.layers.rescaling({ scale: 1 / 255 }), inputShapes: [[2, 3, 3]], intInputs: 256, weights: { trainable: 0, nonTrainable: 0, params: 0 }, noTrainingReason, tfjs: () => tfl.layers.rescaling({ scale: 1 / 255 }) });
+  it('passes the layer test (float and integer inputs, vs TensorFlow.js)', async () => {
+    await checkLayer({ make: () => st.layers.rescaling({ scale: 0.5, offset: -1 }), inputShapes: [[3, 4, 2]], weights: { trainable: 0, nonTrainable: 0, params: 0 }, noTrainingReason, tfjs: () => tfl.layers.rescaling({ scale: 0.5, offset: -1 }) });
+    await checkLayer({ make: () => st.layers.rescaling({ scale: 1 / 255 }), inputShapes: [[2, 3, 3]], intInputs: 256, weights: { trainable: 0, nonTrainable: 0, params: 0 }, noTrainingReason, tfjs: () => tfl.layers.rescaling({ scale: 1 / 255 }) });
   });
 
-  it('matches the float64 oracle, with per-channel scale and offset', () => {
+  it('matches the float64 oracle, with per-channel scale and offset', async () => {
     const { t, v } = randomTensor([4, 2, 3], 91, -10, 10);
     const y = st.layers.rescaling({ scale: [0.5, -2, 3], offset: [1, 0, -1] }).apply(t);
     expect(maxRelError(y.dataSync(), v.map((x, i) => x * [0.5, -2, 3][i % 3]! + [1, 0, -1][i % 3]!))).toBeLessThanOrEqual(1e-6);
@@ -272,12 +272,12 @@ describe('Rescaling', () => {
     st.dispose([t, y, ints, z]);
   });
 
-  it('getConfig equals TensorFlow.js', () => {
+  it('getConfig equals TensorFlow.js', async () => {
     expect(json(st.layers.rescaling({ scale: 0.25, inputShape: [3] }).getConfig())).toEqual(json(tfl.layers.rescaling({ scale: 0.25, inputShape: [3] }).getConfig()));
     expect(json(st.layers.rescaling({ scale: 2, offset: 3, inputShape: [3] }).getConfig())).toEqual(json(tfl.layers.rescaling({ scale: 2, offset: 3, inputShape: [3] }).getConfig()));
   });
 
-  it('gives clear errors', () => {
+  it('gives clear errors', async () => {
     expect(() => st.layers.rescaling({} as st.layers.RescalingArgs)).toThrow(/Rescaling: scale must be a finite number or a non-empty list of them \(one per channel\), got undefined/);
     expect(() => st.layers.rescaling({ scale: 1, offset: Number.NaN })).toThrow(/Rescaling: offset must be a finite number/);
     const x = st.ones([2, 4]);

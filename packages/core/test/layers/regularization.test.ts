@@ -54,19 +54,19 @@ function expectDropoutStatistics(y: st.Tensor, v: readonly number[], rate: numbe
 }
 
 describe('Dropout', () => {
-  it('passes the layer test (inference mode, vs TensorFlow.js)', () => {
-    checkLayer({ make: () => st.layers.dropout({ rate: 0.3 }), inputShapes: [[4, 5]], weights: noWeights, noTrainingReason, tfjs: () => tfl.layers.dropout({ rate: 0.3 }) });
-    checkLayer({ make: () => st.layers.dropout({ rate: 0.5, noiseShape: [null, 1, null], seed: 3 }), inputShapes: [[2, 3, 4]], weights: noWeights, noTrainingReason, tfjs: () => tfl.layers.dropout({ rate: 0.5, noiseShape: [null, 1, null] as unknown as number[], seed: 3 }) });
+  it('passes the layer test (inference mode, vs TensorFlow.js)', async () => {
+    await checkLayer({ make: () => st.layers.dropout({ rate: 0.3 }), inputShapes: [[4, 5]], weights: noWeights, noTrainingReason, tfjs: () => tfl.layers.dropout({ rate: 0.3 }) });
+    await checkLayer({ make: () => st.layers.dropout({ rate: 0.5, noiseShape: [null, 1, null], seed: 3 }), inputShapes: [[2, 3, 4]], weights: noWeights, noTrainingReason, tfjs: () => tfl.layers.dropout({ rate: 0.5, noiseShape: [null, 1, null] as unknown as number[], seed: 3 }) });
   });
 
-  it('inference is the identity', () => {
+  it('inference is the identity', async () => {
     const { t, v } = randomTensor([3, 7], 1);
     const y = st.layers.dropout({ rate: 0.6 }).apply(t);
     expect(Array.from(y.dataSync())).toEqual(v);
     st.dispose([t, y]);
   });
 
-  it('training keeps about 1 - rate of the values, scaled by 1 / (1 - rate)', () => {
+  it('training keeps about 1 - rate of the values, scaled by 1 / (1 - rate)', async () => {
     for (const rate of [0.1, 0.5, 0.8]) {
       const { t, v } = randomTensor([100, 60], 2, 0.5, 2);
       const y = st.layers.dropout({ rate }).apply(t, { training: true });
@@ -80,7 +80,7 @@ describe('Dropout', () => {
     st.dispose([t, y]);
   });
 
-  it('the same seed gives the same masks; successive calls differ; st.setSeed repeats unseeded layers', () => {
+  it('the same seed gives the same masks; successive calls differ; st.setSeed repeats unseeded layers', async () => {
     const { t } = randomTensor([20, 30], 4, 0.5, 2);
     const run = (layer: st.Layer) => Array.from(st.tidy(() => layer.apply(t, { training: true })).dataSync());
     const a = st.layers.dropout({ rate: 0.5, seed: 42 });
@@ -99,7 +99,7 @@ describe('Dropout', () => {
     t.dispose();
   });
 
-  it('training gradient is the mask scaled by 1 / (1 - rate)', () => {
+  it('training gradient is the mask scaled by 1 / (1 - rate)', async () => {
     const rate = 0.4;
     const layer = st.layers.dropout({ rate, seed: 5 });
     const { t } = randomTensor([6, 9], 5, 0.5, 2);
@@ -117,7 +117,7 @@ describe('Dropout', () => {
     st.dispose([t, r, g!, y!]);
   });
 
-  it('noiseShape shares the mask across axes of size 1', () => {
+  it('noiseShape shares the mask across axes of size 1', async () => {
     const { t, v } = randomTensor([8, 10, 6], 8, 0.5, 2);
     const y = st.layers.dropout({ rate: 0.5, noiseShape: [null, 1, null] }).apply(t, { training: true });
     const kept = expectDropoutStatistics(y, v, 0.5);
@@ -130,13 +130,13 @@ describe('Dropout', () => {
     st.dispose([t, y]);
   });
 
-  it('getConfig equals TensorFlow.js', () => {
+  it('getConfig equals TensorFlow.js', async () => {
     expect(json(st.layers.dropout({ rate: 0.25, inputShape: [3] }).getConfig())).toEqual(json(tfl.layers.dropout({ rate: 0.25, inputShape: [3] }).getConfig()));
     expect(json(st.layers.dropout({ rate: 0.25, noiseShape: [null, 1], seed: 9, batchInputShape: [2, 3] }).getConfig()))
       .toEqual(json(tfl.layers.dropout({ rate: 0.25, noiseShape: [null, 1] as unknown as number[], seed: 9, batchInputShape: [2, 3] }).getConfig()));
   });
 
-  it('gives clear errors', () => {
+  it('gives clear errors', async () => {
     expect(() => st.layers.dropout({ rate: 1 })).toThrow(/Dropout: rate must be a number in \[0, 1\) \(the fraction of inputs to drop\), got 1/);
     expect(() => st.layers.dropout({ rate: -0.1 })).toThrow(/Dropout: rate must be a number in \[0, 1\).*got -0.1/);
     expect(() => st.layers.dropout({} as st.layers.DropoutArgs)).toThrow(/Dropout: rate .* got undefined/);
@@ -148,7 +148,7 @@ describe('Dropout', () => {
     x.dispose();
   });
 
-  it('does not leak tensors (every layer of this file, training and inference, with gradients)', () => {
+  it('does not leak tensors (every layer of this file, training and inference, with gradients)', async () => {
     const { t } = randomTensor([2, 3, 4, 5], 9);
     const flat = st.reshape(t, [6, 4, 5]);
     const cases: [st.Layer, st.Tensor][] = [
@@ -174,14 +174,14 @@ describe('Dropout', () => {
 });
 
 describe('SpatialDropout1D and SpatialDropout2D', () => {
-  it('pass the layer test', () => {
-    checkLayer({ make: () => st.layers.spatialDropout1d({ rate: 0.3 }), inputShapes: [[2, 5, 4]], weights: noWeights, noTrainingReason, tfjs: () => tfl.layers.spatialDropout1d({ rate: 0.3 }) });
+  it('pass the layer test', async () => {
+    await checkLayer({ make: () => st.layers.spatialDropout1d({ rate: 0.3 }), inputShapes: [[2, 5, 4]], weights: noWeights, noTrainingReason, tfjs: () => tfl.layers.spatialDropout1d({ rate: 0.3 }) });
     // SpatialDropout2D: not in TensorFlow.js; in inference the oracle is the identity, checked below.
-    checkLayer({ make: () => st.layers.spatialDropout2d({ rate: 0.3 }), inputShapes: [[2, 3, 4, 5]], weights: noWeights, noTrainingReason });
-    checkLayer({ make: () => st.layers.spatialDropout2d({ rate: 0.3, dataFormat: 'channelsFirst' }), inputShapes: [[2, 5, 3, 4]], weights: noWeights, noTrainingReason });
+    await checkLayer({ make: () => st.layers.spatialDropout2d({ rate: 0.3 }), inputShapes: [[2, 3, 4, 5]], weights: noWeights, noTrainingReason });
+    await checkLayer({ make: () => st.layers.spatialDropout2d({ rate: 0.3, dataFormat: 'channelsFirst' }), inputShapes: [[2, 5, 3, 4]], weights: noWeights, noTrainingReason });
   });
 
-  it('drop whole channels in training, pass through in inference', () => {
+  it('drop whole channels in training, pass through in inference', async () => {
     const cases: [st.Layer, number[], (c: number[]) => string][] = [
       [st.layers.spatialDropout1d({ rate: 0.4 }), [30, 5, 8], (c) => `${c[0]},${c[2]}`],
       [st.layers.spatialDropout2d({ rate: 0.4 }), [20, 3, 4, 6], (c) => `${c[0]},${c[3]}`],
@@ -214,12 +214,12 @@ describe('SpatialDropout1D and SpatialDropout2D', () => {
     }
   });
 
-  it('configs: SpatialDropout1D equals TensorFlow.js; SpatialDropout2D has the Keras 3 keys', () => {
+  it('configs: SpatialDropout1D equals TensorFlow.js; SpatialDropout2D has the Keras 3 keys', async () => {
     expect(json(st.layers.spatialDropout1d({ rate: 0.2, seed: 4, inputShape: [3, 2] }).getConfig())).toEqual(json(tfl.layers.spatialDropout1d({ rate: 0.2, seed: 4, inputShape: [3, 2] }).getConfig()));
     expect(json(st.layers.spatialDropout2d({ rate: 0.2 }).getConfig())).toEqual({ rate: 0.2, seed: null, dataFormat: 'channelsLast', trainable: true, dtype: 'float32' });
   });
 
-  it('give clear errors', () => {
+  it('give clear errors', async () => {
     const x = st.ones([2, 3, 4, 5]);
     expect(() => st.layers.spatialDropout1d({ rate: 0.5, name: 'sd1' }).apply(x)).toThrow(/sd1: input must have rank 3, got shape \[2,3,4,5\]/);
     const y = st.ones([2, 3, 4]);
@@ -232,12 +232,12 @@ describe('SpatialDropout1D and SpatialDropout2D', () => {
 });
 
 describe('GaussianNoise and GaussianDropout', () => {
-  it('pass the layer test (inference mode, vs TensorFlow.js)', () => {
-    checkLayer({ make: () => st.layers.gaussianNoise({ stddev: 0.5 }), inputShapes: [[3, 4]], weights: noWeights, noTrainingReason, tfjs: () => tfl.layers.gaussianNoise({ stddev: 0.5 }) });
-    checkLayer({ make: () => st.layers.gaussianDropout({ rate: 0.3 }), inputShapes: [[3, 4]], weights: noWeights, noTrainingReason, tfjs: () => tfl.layers.gaussianDropout({ rate: 0.3 }) });
+  it('pass the layer test (inference mode, vs TensorFlow.js)', async () => {
+    await checkLayer({ make: () => st.layers.gaussianNoise({ stddev: 0.5 }), inputShapes: [[3, 4]], weights: noWeights, noTrainingReason, tfjs: () => tfl.layers.gaussianNoise({ stddev: 0.5 }) });
+    await checkLayer({ make: () => st.layers.gaussianDropout({ rate: 0.3 }), inputShapes: [[3, 4]], weights: noWeights, noTrainingReason, tfjs: () => tfl.layers.gaussianDropout({ rate: 0.3 }) });
   });
 
-  it('GaussianNoise adds noise of the given stddev in training only, repeatably, with identity gradient', () => {
+  it('GaussianNoise adds noise of the given stddev in training only, repeatably, with identity gradient', async () => {
     const { t, v } = randomTensor([100, 100], 12);
     const layer = st.layers.gaussianNoise({ stddev: 0.3, seed: 8 });
     const inference = layer.apply(t);
@@ -254,7 +254,7 @@ describe('GaussianNoise and GaussianDropout', () => {
     st.dispose([t, y, inference, again, g!]);
   });
 
-  it('GaussianDropout multiplies by noise of mean 1 and stddev sqrt(rate / (1 - rate)), with that gradient', () => {
+  it('GaussianDropout multiplies by noise of mean 1 and stddev sqrt(rate / (1 - rate)), with that gradient', async () => {
     const rate = 0.2;
     const { t, v } = randomTensor([100, 100], 13, 0.5, 2);
     const layer = st.layers.gaussianDropout({ rate, seed: 9 });
@@ -275,13 +275,13 @@ describe('GaussianNoise and GaussianDropout', () => {
     st.dispose([t, y!, inference, g!]);
   });
 
-  it('configs equal TensorFlow.js; a Keras 3 seed is written only when set', () => {
+  it('configs equal TensorFlow.js; a Keras 3 seed is written only when set', async () => {
     expect(json(st.layers.gaussianNoise({ stddev: 0.1, inputShape: [2] }).getConfig())).toEqual(json(tfl.layers.gaussianNoise({ stddev: 0.1, inputShape: [2] }).getConfig()));
     expect(json(st.layers.gaussianDropout({ rate: 0.1, inputShape: [2] }).getConfig())).toEqual(json(tfl.layers.gaussianDropout({ rate: 0.1, inputShape: [2] }).getConfig()));
     expect(json(st.layers.gaussianNoise({ stddev: 0.1, seed: 5 }).getConfig())).toEqual({ stddev: 0.1, seed: 5, trainable: true, dtype: 'float32' });
   });
 
-  it('give clear errors', () => {
+  it('give clear errors', async () => {
     expect(() => st.layers.gaussianNoise({ stddev: -1 })).toThrow(/GaussianNoise: stddev must be a finite number ≥ 0, got -1/);
     expect(() => st.layers.gaussianNoise({} as st.layers.GaussianNoiseArgs)).toThrow(/GaussianNoise: stddev .* got undefined/);
     expect(() => st.layers.gaussianDropout({ rate: 1 })).toThrow(/GaussianDropout: rate must be a number in \[0, 1\)/);
@@ -289,11 +289,11 @@ describe('GaussianNoise and GaussianDropout', () => {
 });
 
 describe('ActivityRegularization', () => {
-  it('passes the layer test', () => {
-    checkLayer({ make: () => st.layers.activityRegularization({ l1: 0.01, l2: 0.02 }), inputShapes: [[3, 4]], weights: noWeights, noTrainingReason });
+  it('passes the layer test', async () => {
+    await checkLayer({ make: () => st.layers.activityRegularization({ l1: 0.01, l2: 0.02 }), inputShapes: [[3, 4]], weights: noWeights, noTrainingReason });
   });
 
-  it('adds l1 * sum|x| + l2 * sum(x²) in training only (float64 oracle), differentiably', () => {
+  it('adds l1 * sum|x| + l2 * sum(x²) in training only (float64 oracle), differentiably', async () => {
     const l1 = 0.03;
     const l2 = 0.07;
     const layer = st.layers.activityRegularization({ l1, l2 });
@@ -317,7 +317,7 @@ describe('ActivityRegularization', () => {
     st.dispose([t, y, inference, g!, ...losses]);
   });
 
-  it('has the Keras 3 config and errors', () => {
+  it('has the Keras 3 config and errors', async () => {
     expect(json(st.layers.activityRegularization({ l2: 0.5 }).getConfig())).toEqual({ l1: 0, l2: 0.5, trainable: true, dtype: 'float32' });
     expect(() => st.layers.activityRegularization({ l1: -1 })).toThrow(/ActivityRegularization: l1 must be a finite number ≥ 0, got -1/);
     expect(() => st.layers.activityRegularization({ l2: Number.POSITIVE_INFINITY })).toThrow(/ActivityRegularization: l2 must be a finite number ≥ 0/);

@@ -69,18 +69,18 @@ function expectSameConfig(make: (args: Record<string, unknown>) => st.Layer, mak
 }
 
 describe('Reshape', () => {
-  it('passes the layer test (with an inferred dimension)', () => {
-    checkLayer({
+  it('passes the layer test (with an inferred dimension)', async () => {
+    await checkLayer({
       make: () => L.reshape({ targetShape: [-1, 3] }), inputShapes: [[3, 5, 6]], weights: NO_WEIGHTS,
       noTrainingReason: NO_TRAINING, tfjs: () => tfl.layers.reshape({ targetShape: [-1, 3] }),
     });
-    checkLayer({
+    await checkLayer({
       make: () => L.reshape({ targetShape: [7, 1, 2] }), inputShapes: [[2, 14]], weights: NO_WEIGHTS,
       noTrainingReason: NO_TRAINING, tfjs: () => tfl.layers.reshape({ targetShape: [7, 1, 2] }),
     });
   });
 
-  it('keeps values in row-major order (oracle) and infers -1 or null', () => {
+  it('keeps values in row-major order (oracle) and infers -1 or null', async () => {
     const layer = L.reshape({ targetShape: [null, 5] });
     const { x, y, out } = run(layer, [2, 3, 5]);
     expect(y.shape).toEqual([2, 3, 5]);
@@ -89,13 +89,13 @@ describe('Reshape', () => {
     y.dispose();
   });
 
-  it('computes output shapes with unknown dims', () => {
+  it('computes output shapes with unknown dims', async () => {
     expect(L.reshape({ targetShape: [-1, 4] }).computeOutputShape([null, 6, 2])).toEqual([null, 3, 4]);
     expect(L.reshape({ targetShape: [-1, 4] }).computeOutputShape([null, null, 2])).toEqual([null, null, 4]);
     expect(L.reshape({ targetShape: [2, 6] }).computeOutputShape([5, 3, 4])).toEqual([5, 2, 6]);
   });
 
-  it('rejects bad target shapes and incompatible inputs with clear errors', () => {
+  it('rejects bad target shapes and incompatible inputs with clear errors', async () => {
     expect(() => L.reshape({ targetShape: [-1, -1], name: 'rs' })).toThrow(/rs: targetShape \[-1,-1\] may have only one unknown/);
     expect(() => L.reshape({ targetShape: [2.5], name: 'rs2' })).toThrow(/rs2: targetShape\[0\] must be a non-negative integer/);
     expect(() => L.reshape({ targetShape: [5, -1], name: 'rs3' }).computeOutputShape([null, 3, 4]))
@@ -105,7 +105,7 @@ describe('Reshape', () => {
     x.dispose();
   });
 
-  it('writes -1 (the Keras form) where TensorFlow.js writes null, and both load', () => {
+  it('writes -1 (the Keras form) where TensorFlow.js writes null, and both load', async () => {
     const ours = plain(L.reshape({ targetShape: [-1, 3] }).getConfig());
     const theirs = plain(tfl.layers.reshape({ targetShape: [-1, 3] }).getConfig());
     expectConfigMatch(ours, { ...theirs, targetShape: [-1, 3] });
@@ -118,15 +118,15 @@ describe('Reshape', () => {
 });
 
 describe('Flatten', () => {
-  it('passes the layer test', () => {
-    checkLayer({ make: () => L.flatten(), inputShapes: [[3, 2, 5, 3]], weights: NO_WEIGHTS, noTrainingReason: NO_TRAINING, tfjs: () => tfl.layers.flatten() });
-    checkLayer({
+  it('passes the layer test', async () => {
+    await checkLayer({ make: () => L.flatten(), inputShapes: [[3, 2, 5, 3]], weights: NO_WEIGHTS, noTrainingReason: NO_TRAINING, tfjs: () => tfl.layers.flatten() });
+    await checkLayer({
       make: () => L.flatten({ dataFormat: 'channelsFirst' }), inputShapes: [[2, 3, 4, 5]], weights: NO_WEIGHTS,
       noTrainingReason: NO_TRAINING, tfjs: () => tfl.layers.flatten({ dataFormat: 'channelsFirst' }),
     });
   });
 
-  it('accepts rank 2 and rank 1 inputs like Keras 3 (oracle)', () => {
+  it('accepts rank 2 and rank 1 inputs like Keras 3 (oracle)', async () => {
     const a = run(L.flatten(), [3, 4]);
     expect(a.y.shape).toEqual([3, 4]);
     expect(a.out).toEqual(a.x);
@@ -136,7 +136,7 @@ describe('Flatten', () => {
     st.dispose([a.y, b.y]);
   });
 
-  it('moves channels last before flattening with channelsFirst (oracle)', () => {
+  it('moves channels last before flattening with channelsFirst (oracle)', async () => {
     const shape = [2, 3, 4, 5];
     const { x, y, out } = run(L.flatten({ dataFormat: 'channels_first' as never }), shape);
     // Output position (b, (h·W + w)·C + c) holds x[b, c, h, w].
@@ -149,13 +149,13 @@ describe('Flatten', () => {
     y.dispose();
   });
 
-  it('computes output shapes, null when a dim is unknown', () => {
+  it('computes output shapes, null when a dim is unknown', async () => {
     expect(L.flatten().computeOutputShape([null, 3, 4])).toEqual([null, 12]);
     expect(L.flatten().computeOutputShape([null, null, 4])).toEqual([null, null]);
     expect(L.flatten().computeOutputShape([null])).toEqual([null, 1]);
   });
 
-  it('has TensorFlow.js config keys', () => {
+  it('has TensorFlow.js config keys', async () => {
     expectSameConfig((a) => new L.Flatten(a as never), (a) => tfl.layers.flatten(a as never), {});
     expectSameConfig((a) => new L.Flatten(a as never), (a) => tfl.layers.flatten(a as never), { dataFormat: 'channelsFirst', inputShape: [2, 3] });
     expect(() => L.flatten({ dataFormat: 'nchw' as never, name: 'fl' })).toThrow(/fl: dataFormat must be 'channelsLast' or 'channelsFirst', got "nchw"/);
@@ -163,12 +163,12 @@ describe('Flatten', () => {
 });
 
 describe('Permute', () => {
-  it('passes the layer test', () => {
-    checkLayer({ make: () => L.permute({ dims: [2, 1] }), inputShapes: [[3, 4, 5]], weights: NO_WEIGHTS, noTrainingReason: NO_TRAINING, tfjs: () => tfl.layers.permute({ dims: [2, 1] }) });
-    checkLayer({ make: () => L.permute({ dims: [3, 1, 2] }), inputShapes: [[2, 3, 5, 7]], weights: NO_WEIGHTS, noTrainingReason: NO_TRAINING, tfjs: () => tfl.layers.permute({ dims: [3, 1, 2] }) });
+  it('passes the layer test', async () => {
+    await checkLayer({ make: () => L.permute({ dims: [2, 1] }), inputShapes: [[3, 4, 5]], weights: NO_WEIGHTS, noTrainingReason: NO_TRAINING, tfjs: () => tfl.layers.permute({ dims: [2, 1] }) });
+    await checkLayer({ make: () => L.permute({ dims: [3, 1, 2] }), inputShapes: [[2, 3, 5, 7]], weights: NO_WEIGHTS, noTrainingReason: NO_TRAINING, tfjs: () => tfl.layers.permute({ dims: [3, 1, 2] }) });
   });
 
-  it('permutes non-batch axes (oracle)', () => {
+  it('permutes non-batch axes (oracle)', async () => {
     const shape = [2, 3, 5, 7];
     const { x, y, out } = run(L.permute({ dims: [3, 1, 2] }), shape);
     expect(y.shape).toEqual([2, 7, 3, 5]);
@@ -176,7 +176,7 @@ describe('Permute', () => {
     y.dispose();
   });
 
-  it('computes output shapes and rejects bad dims and ranks', () => {
+  it('computes output shapes and rejects bad dims and ranks', async () => {
     expect(L.permute({ dims: [2, 1] }).computeOutputShape([null, 3, null])).toEqual([null, null, 3]);
     expect(() => L.permute({ dims: [0, 1], name: 'pm' })).toThrow(/pm: dims \[0,1\] must be a permutation of 1\.\.2/);
     expect(() => L.permute({ dims: [1, 1] })).toThrow(/must be a permutation/);
@@ -185,24 +185,24 @@ describe('Permute', () => {
     x.dispose();
   });
 
-  it('has TensorFlow.js config keys', () => {
+  it('has TensorFlow.js config keys', async () => {
     expectSameConfig((a) => new L.Permute(a as never), (a) => tfl.layers.permute(a as never), { dims: [2, 3, 1] });
   });
 });
 
 describe('RepeatVector', () => {
-  it('passes the layer test', () => {
-    checkLayer({ make: () => L.repeatVector({ n: 3 }), inputShapes: [[2, 5]], weights: NO_WEIGHTS, noTrainingReason: NO_TRAINING, tfjs: () => tfl.layers.repeatVector({ n: 3 }) });
+  it('passes the layer test', async () => {
+    await checkLayer({ make: () => L.repeatVector({ n: 3 }), inputShapes: [[2, 5]], weights: NO_WEIGHTS, noTrainingReason: NO_TRAINING, tfjs: () => tfl.layers.repeatVector({ n: 3 }) });
   });
 
-  it('repeats each vector n times (oracle)', () => {
+  it('repeats each vector n times (oracle)', async () => {
     const { x, y, out } = run(L.repeatVector({ n: 4 }), [3, 5]);
     expect(y.shape).toEqual([3, 4, 5]);
     expectClose(out, build([3, 4, 5], ([b, , j]) => x[b! * 5 + j!]!), 0);
     y.dispose();
   });
 
-  it('computes output shapes and rejects bad n and ranks', () => {
+  it('computes output shapes and rejects bad n and ranks', async () => {
     expect(L.repeatVector({ n: 2 }).computeOutputShape([null, 7])).toEqual([null, 2, 7]);
     expect(() => L.repeatVector({ n: 0, name: 'rv' })).toThrow(/rv: n must be an integer ≥ 1, got 0/);
     const x = st.zeros([2, 3, 4]);
@@ -210,18 +210,18 @@ describe('RepeatVector', () => {
     x.dispose();
   });
 
-  it('has TensorFlow.js config keys', () => {
+  it('has TensorFlow.js config keys', async () => {
     expectSameConfig((a) => new L.RepeatVector(a as never), (a) => tfl.layers.repeatVector(a as never), { n: 5 });
   });
 });
 
 describe('ZeroPadding1D (not in TensorFlow.js)', () => {
-  it('passes the layer test', () => {
-    checkLayer({ make: () => L.zeroPadding1d({ padding: [2, 1] }), inputShapes: [[3, 5, 2]], weights: NO_WEIGHTS, noTrainingReason: NO_TRAINING });
-    checkLayer({ make: () => L.zeroPadding1d({ padding: 3, dataFormat: 'channelsFirst' }), inputShapes: [[2, 3, 4]], weights: NO_WEIGHTS, noTrainingReason: NO_TRAINING });
+  it('passes the layer test', async () => {
+    await checkLayer({ make: () => L.zeroPadding1d({ padding: [2, 1] }), inputShapes: [[3, 5, 2]], weights: NO_WEIGHTS, noTrainingReason: NO_TRAINING });
+    await checkLayer({ make: () => L.zeroPadding1d({ padding: 3, dataFormat: 'channelsFirst' }), inputShapes: [[2, 3, 4]], weights: NO_WEIGHTS, noTrainingReason: NO_TRAINING });
   });
 
-  it('pads the steps axis with zeros (oracle)', () => {
+  it('pads the steps axis with zeros (oracle)', async () => {
     const shape = [3, 5, 2];
     const { x, y, out } = run(L.zeroPadding1d({ padding: [2, 1] }), shape);
     expect(y.shape).toEqual([3, 8, 2]);
@@ -232,7 +232,7 @@ describe('ZeroPadding1D (not in TensorFlow.js)', () => {
     st.dispose([y, cf.y]);
   });
 
-  it('computes output shapes, has a config, and rejects bad padding', () => {
+  it('computes output shapes, has a config, and rejects bad padding', async () => {
     const layer = L.zeroPadding1d();
     expect(layer.computeOutputShape([null, 4, 3])).toEqual([null, 6, 3]);
     expect(layer.computeOutputShape([null, null, 3])).toEqual([null, null, 3]);
@@ -243,18 +243,18 @@ describe('ZeroPadding1D (not in TensorFlow.js)', () => {
 });
 
 describe('ZeroPadding2D', () => {
-  it('passes the layer test (channelsLast and channelsFirst)', () => {
-    checkLayer({
+  it('passes the layer test (channelsLast and channelsFirst)', async () => {
+    await checkLayer({
       make: () => L.zeroPadding2d({ padding: [[1, 2], [0, 3]] }), inputShapes: [[2, 3, 5, 2]], weights: NO_WEIGHTS,
       noTrainingReason: NO_TRAINING, tfjs: () => tfl.layers.zeroPadding2d({ padding: [[1, 2], [0, 3]] }),
     });
-    checkLayer({
+    await checkLayer({
       make: () => L.zeroPadding2d({ padding: [2, 1], dataFormat: 'channelsFirst' }), inputShapes: [[2, 3, 4, 5]], weights: NO_WEIGHTS,
       noTrainingReason: NO_TRAINING, tfjs: () => tfl.layers.zeroPadding2d({ padding: [2, 1], dataFormat: 'channelsFirst' }),
     });
   });
 
-  it('pads rows and columns with zeros (oracle)', () => {
+  it('pads rows and columns with zeros (oracle)', async () => {
     const shape = [2, 3, 4, 2];
     const { x, y, out } = run(L.zeroPadding2d({ padding: [[1, 0], [2, 3]] }), shape);
     expect(y.shape).toEqual([2, 4, 9, 2]);
@@ -262,7 +262,7 @@ describe('ZeroPadding2D', () => {
     y.dispose();
   });
 
-  it('computes output shapes and has TensorFlow.js config keys', () => {
+  it('computes output shapes and has TensorFlow.js config keys', async () => {
     expect(L.zeroPadding2d({ padding: 2 }).computeOutputShape([null, 3, null, 4])).toEqual([null, 7, null, 4]);
     expect(L.zeroPadding2d({ dataFormat: 'channelsFirst' }).computeOutputShape([null, 3, 5, 6])).toEqual([null, 3, 7, 8]);
     for (const padding of [undefined, 2, [1, 3], [[0, 1], [2, 3]]]) {
@@ -274,11 +274,11 @@ describe('ZeroPadding2D', () => {
 });
 
 describe('Cropping1D (not in TensorFlow.js)', () => {
-  it('passes the layer test', () => {
-    checkLayer({ make: () => L.cropping1d({ cropping: [2, 1] }), inputShapes: [[3, 7, 2]], weights: NO_WEIGHTS, noTrainingReason: NO_TRAINING });
+  it('passes the layer test', async () => {
+    await checkLayer({ make: () => L.cropping1d({ cropping: [2, 1] }), inputShapes: [[3, 7, 2]], weights: NO_WEIGHTS, noTrainingReason: NO_TRAINING });
   });
 
-  it('crops the steps axis (oracle)', () => {
+  it('crops the steps axis (oracle)', async () => {
     const shape = [3, 7, 2];
     const { x, y, out } = run(L.cropping1d({ cropping: [2, 1] }), shape);
     expect(y.shape).toEqual([3, 4, 2]);
@@ -286,7 +286,7 @@ describe('Cropping1D (not in TensorFlow.js)', () => {
     y.dispose();
   });
 
-  it('computes output shapes, has a config, and rejects cropping everything', () => {
+  it('computes output shapes, has a config, and rejects cropping everything', async () => {
     const layer = L.cropping1d({ name: 'cr' });
     expect(layer.computeOutputShape([null, 5, 3])).toEqual([null, 3, 3]);
     expect(layer.computeOutputShape([null, null, 3])).toEqual([null, null, 3]);
@@ -299,18 +299,18 @@ describe('Cropping1D (not in TensorFlow.js)', () => {
 });
 
 describe('Cropping2D', () => {
-  it('passes the layer test (channelsLast and channelsFirst)', () => {
-    checkLayer({
+  it('passes the layer test (channelsLast and channelsFirst)', async () => {
+    await checkLayer({
       make: () => L.cropping2d({ cropping: [[1, 2], [0, 1]] }), inputShapes: [[2, 6, 5, 3]], weights: NO_WEIGHTS,
       noTrainingReason: NO_TRAINING, tfjs: () => tfl.layers.cropping2D({ cropping: [[1, 2], [0, 1]] }),
     });
-    checkLayer({
+    await checkLayer({
       make: () => L.cropping2d({ cropping: [1, 2], dataFormat: 'channelsFirst' }), inputShapes: [[2, 3, 5, 7]], weights: NO_WEIGHTS,
       noTrainingReason: NO_TRAINING, tfjs: () => tfl.layers.cropping2D({ cropping: [1, 2], dataFormat: 'channelsFirst' }),
     });
   });
 
-  it('crops rows and columns (oracle)', () => {
+  it('crops rows and columns (oracle)', async () => {
     const shape = [2, 6, 5, 3];
     const { x, y, out } = run(L.cropping2d({ cropping: [[1, 2], [0, 1]] }), shape);
     expect(y.shape).toEqual([2, 3, 4, 3]);
@@ -318,7 +318,7 @@ describe('Cropping2D', () => {
     y.dispose();
   });
 
-  it('computes output shapes, has TensorFlow.js config keys, and rejects cropping everything', () => {
+  it('computes output shapes, has TensorFlow.js config keys, and rejects cropping everything', async () => {
     expect(L.cropping2d({ cropping: 1 }).computeOutputShape([null, 4, null, 2])).toEqual([null, 2, null, 2]);
     for (const cropping of [1, [1, 2], [[0, 1], [2, 3]]]) {
       expectSameConfig((a) => new L.Cropping2D(a as never), (a) => tfl.layers.cropping2D(a as never), { cropping });
@@ -330,11 +330,11 @@ describe('Cropping2D', () => {
 });
 
 describe('UpSampling1D (not in TensorFlow.js)', () => {
-  it('passes the layer test', () => {
-    checkLayer({ make: () => L.upSampling1d({ size: 3 }), inputShapes: [[2, 5, 3]], weights: NO_WEIGHTS, noTrainingReason: NO_TRAINING });
+  it('passes the layer test', async () => {
+    await checkLayer({ make: () => L.upSampling1d({ size: 3 }), inputShapes: [[2, 5, 3]], weights: NO_WEIGHTS, noTrainingReason: NO_TRAINING });
   });
 
-  it('repeats each step (oracle)', () => {
+  it('repeats each step (oracle)', async () => {
     const shape = [2, 5, 3];
     const { x, y, out } = run(L.upSampling1d({ size: 3 }), shape);
     expect(y.shape).toEqual([2, 15, 3]);
@@ -342,7 +342,7 @@ describe('UpSampling1D (not in TensorFlow.js)', () => {
     y.dispose();
   });
 
-  it('computes output shapes, has a config, and rejects bad sizes', () => {
+  it('computes output shapes, has a config, and rejects bad sizes', async () => {
     const layer = L.upSampling1d();
     expect(layer.computeOutputShape([null, 4, 3])).toEqual([null, 8, 3]);
     expect(layer.computeOutputShape([null, null, 3])).toEqual([null, null, 3]);
@@ -370,27 +370,27 @@ function bilinearOracle(x: readonly number[], shape: readonly number[], size: re
 }
 
 describe('UpSampling2D', () => {
-  it('passes the layer test (nearest and bilinear, both data formats)', () => {
-    checkLayer({
+  it('passes the layer test (nearest and bilinear, both data formats)', async () => {
+    await checkLayer({
       make: () => L.upSampling2d({ size: [2, 3] }), inputShapes: [[2, 3, 4, 2]], weights: NO_WEIGHTS,
       noTrainingReason: NO_TRAINING, tfjs: () => tfl.layers.upSampling2d({ size: [2, 3] }),
     });
-    checkLayer({
+    await checkLayer({
       make: () => L.upSampling2d({ size: [3, 2], interpolation: 'bilinear' }), inputShapes: [[2, 3, 5, 2]], weights: NO_WEIGHTS,
       noTrainingReason: NO_TRAINING, tfjs: () => tfl.layers.upSampling2d({ size: [3, 2], interpolation: 'bilinear' }),
     });
-    checkLayer({
+    await checkLayer({
       make: () => L.upSampling2d({ size: [2, 2], interpolation: 'bilinear', dataFormat: 'channelsFirst' }), inputShapes: [[1, 3, 4, 3]],
       weights: NO_WEIGHTS, noTrainingReason: NO_TRAINING,
       tfjs: () => tfl.layers.upSampling2d({ size: [2, 2], interpolation: 'bilinear', dataFormat: 'channelsFirst' }),
     });
-    checkLayer({
+    await checkLayer({
       make: () => L.upSampling2d({ size: 2, dataFormat: 'channelsFirst' }), inputShapes: [[2, 3, 2, 3]], weights: NO_WEIGHTS,
       noTrainingReason: NO_TRAINING, tfjs: () => tfl.layers.upSampling2d({ size: [2, 2], dataFormat: 'channelsFirst' }),
     });
   });
 
-  it('nearest repeats pixels and bilinear interpolates (oracle)', () => {
+  it('nearest repeats pixels and bilinear interpolates (oracle)', async () => {
     const shape = [2, 3, 5, 2];
     const near = run(L.upSampling2d({ size: [2, 3] }), shape);
     expectClose(near.out, build([2, 6, 15, 2], ([b, h, w, c]) => near.x[ravel([b!, Math.floor(h! / 2), Math.floor(w! / 3), c!], shape)]!), 0);
@@ -400,7 +400,7 @@ describe('UpSampling2D', () => {
     st.dispose([near.y, bil.y]);
   });
 
-  it('computes output shapes, has TensorFlow.js config keys, and rejects bad options', () => {
+  it('computes output shapes, has TensorFlow.js config keys, and rejects bad options', async () => {
     expect(L.upSampling2d({ size: [2, 3] }).computeOutputShape([null, 4, null, 2])).toEqual([null, 8, null, 2]);
     expect(L.upSampling2d({ dataFormat: 'channelsFirst' }).computeOutputShape([null, 3, 4, 5])).toEqual([null, 3, 8, 10]);
     expectSameConfig((a) => new L.UpSampling2D(a as never), (a) => tfl.layers.upSampling2d(a as never), {});
@@ -414,7 +414,7 @@ describe('UpSampling2D', () => {
 });
 
 describe('reshaping layers', () => {
-  it('are registered, exported as factories, and work in a functional model shape inference', () => {
+  it('are registered, exported as factories, and work in a functional model shape inference', async () => {
     for (const name of ['Reshape', 'Flatten', 'Permute', 'RepeatVector', 'ZeroPadding1D', 'ZeroPadding2D', 'Cropping1D', 'Cropping2D', 'UpSampling1D', 'UpSampling2D']) {
       expect(st.getRegisteredClass('layer', name), name).toBeDefined();
     }
@@ -428,7 +428,7 @@ describe('reshaping layers', () => {
     expect(y.shape).toEqual([null, 3 * 12 * 16 / 4, 4]);
   });
 
-  it('do not leak tensors', () => {
+  it('do not leak tensors', async () => {
     const layers = [
       L.reshape({ targetShape: [-1] }), L.flatten({ dataFormat: 'channelsFirst' }), L.permute({ dims: [3, 2, 1] }),
       L.zeroPadding2d(), L.cropping2d({ cropping: 1 }), L.upSampling2d({ interpolation: 'bilinear' }), L.upSampling2d(),

@@ -95,25 +95,23 @@ const wrongDtype = (ctx: SuiteContext): Promise<CheckResult> => runBadCalls(ctx,
   };
 });
 
-/** A label-checking loss, if this version of core exports one. */
-function labelLoss(): ((labels: Tensor, predictions: Tensor) => Tensor) | undefined {
-  const mod = st as unknown as Record<string, unknown>;
-  const losses = mod['losses'] as Record<string, unknown> | undefined;
-  const f = losses?.['sparseCategoricalCrossentropy'] ?? mod['sparseCategoricalCrossentropy'];
-  return typeof f === 'function' ? (f as (l: Tensor, p: Tensor) => Tensor) : undefined;
+/** Core's label check for sparse categorical crossentropy (what `fit` runs before training). */
+function labelCheck(): { name: string; check: (labels: Tensor, predictions: Tensor) => Promise<void> } {
+  const loss = new st.losses.SparseCategoricalCrossentropy();
+  return { name: loss.name, check: (labels, predictions) => loss.validateTargets(labels, predictions) };
 }
 
 const nanLabels = (ctx: SuiteContext): Promise<CheckResult> => runBadCalls(ctx, 'errors.nanLabels', () => {
   const labels = st.tensor([0, Number.NaN, 2]);
   const probs = st.fill([3, 3], 1 / 3);
-  const loss = labelLoss();
-  const calls: BadCall[] = [
-    { what: 'oneHot of float labels containing NaN', op: 'oneHot', mentions: ['indices'], call: () => st.oneHot(labels, 3) },
-  ];
-  if (loss !== undefined) {
-    calls.push({ what: 'sparseCategoricalCrossentropy with a NaN label', op: 'sparseCategoricalCrossentropy', mentions: ['[3]'], call: () => loss(labels, probs) });
-  }
-  return { tensors: [labels, probs], calls };
+  const loss = labelCheck();
+  return {
+    tensors: [labels, probs],
+    calls: [
+      { what: 'oneHot of float labels containing NaN', op: 'oneHot', mentions: ['indices'], call: () => st.oneHot(labels, 3) },
+      { what: 'sparse categorical crossentropy with a NaN label', op: loss.name, mentions: ['[3]', 'NaN'], call: () => loss.check(labels, probs) },
+    ],
+  };
 });
 
 const disposedUse = (ctx: SuiteContext): Promise<CheckResult> => runBadCalls(ctx, 'errors.disposedTensor', () => {

@@ -72,6 +72,16 @@ function disposeExcept(value: unknown, keep: Set<Tensor>): void {
   for (const t of collectTensors(value, new Set())) if (!keep.has(t)) t.dispose();
 }
 
+/** `fn(element)`; when it throws (or rejects), the element's tensors are disposed before the error goes on. */
+async function applyOrDispose<T, U>(element: T, fn: (element: T) => U | Promise<U>): Promise<U> {
+  try {
+    return await fn(element);
+  } catch (err) {
+    dispose(element);
+    throw err;
+  }
+}
+
 /** The leaves of a tensor structure with their paths, and a way to rebuild the structure. */
 function flattenStructure(fn: string, value: unknown, path: string, leaves: Tensor[], paths: string[]): (values: readonly Tensor[]) => unknown {
   if (value instanceof Tensor) {
@@ -381,19 +391,13 @@ export class Dataset<T> implements AsyncIterable<T> {
     const parent = this;
     return Dataset.fromFactory<U>(async function* () {
       for await (const e of parent) {
-        let out: U;
-        try {
-          out = tidy(() => {
-            const r = fn(e);
-            if (r !== null && typeof (r as { then?: unknown } | undefined)?.then === 'function') {
-              throw new Error('Dataset.map: fn returned a promise; use mapAsync for async functions');
-            }
-            return r;
-          });
-        } catch (err) {
-          dispose(e);
-          throw err;
-        }
+        const out = await applyOrDispose(e, (element) => tidy(() => {
+          const r = fn(element);
+          if (r !== null && typeof (r as { then?: unknown } | undefined)?.then === 'function') {
+            throw new Error('Dataset.map: fn returned a promise; use mapAsync for async functions');
+          }
+          return r;
+        }));
         disposeExcept(e, collectTensors(out, new Set()));
         yield out;
       }
@@ -406,13 +410,7 @@ export class Dataset<T> implements AsyncIterable<T> {
     const parent = this;
     return Dataset.fromFactory<U>(async function* () {
       for await (const e of parent) {
-        let out: U;
-        try {
-          out = await fn(e);
-        } catch (err) {
-          dispose(e);
-          throw err;
-        }
+        const out = await applyOrDispose(e, fn);
         disposeExcept(e, collectTensors(out, new Set()));
         yield out;
       }
@@ -425,13 +423,7 @@ export class Dataset<T> implements AsyncIterable<T> {
     const parent = this;
     return Dataset.fromFactory<T>(async function* () {
       for await (const e of parent) {
-        let keep: boolean;
-        try {
-          keep = await predicate(e);
-        } catch (err) {
-          dispose(e);
-          throw err;
-        }
+        const keep = await applyOrDispose(e, predicate);
         if (keep) yield e;
         else dispose(e);
       }

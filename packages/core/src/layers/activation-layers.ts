@@ -15,8 +15,7 @@ import { clipByValue, where } from '../ops/selection.js';
 import { logSumExp } from '../ops/reduction.js';
 import { elu as eluOp, leakyRelu as leakyReluOp, softmax as softmaxOp } from '../ops/activations.js';
 import { Layer, singleInput, singleShape, type CallArgs, type LayerArgs, type SymbolicShape } from './layer.js';
-
-const fmt = (s: SymbolicShape): string => `[${s.map((d) => d ?? 'null').join(',')}]`;
+import { checkAxisArg, formatShape as fmt } from './layer-utils.js';
 
 function checkNumber(value: unknown, arg: string, layer: string, min = -Infinity): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
@@ -232,12 +231,9 @@ export class Softmax extends ElementwiseActivation {
 
   constructor(args: SoftmaxArgs = {}) {
     super(args);
-    const axis: unknown = args.axis ?? -1;
-    const ok = (a: unknown) => typeof a === 'number' && Number.isInteger(a);
-    if (!(ok(axis) || (Array.isArray(axis) && axis.length > 0 && axis.every(ok)))) {
-      throw new Error(`${this.name}: axis must be an integer or a non-empty list of integers, got ${JSON.stringify(axis)}`);
-    }
-    this.axis = typeof axis === 'number' ? axis : [...(axis as number[])];
+    const axis = args.axis ?? -1;
+    checkAxisArg(axis, this.name);
+    this.axis = typeof axis === 'number' ? axis : [...axis];
   }
 
   private axesFor(x: Tensor): number[] {

@@ -11,7 +11,7 @@ import { einsum } from '../ops/einsum.js';
 import { fusedMatMul } from '../ops/fused.js';
 import { reshape } from '../ops/reshape.js';
 import { registerClass, type ConfigDict, type ConfigValue } from '../serialization/registry.js';
-import { getInitializer, serializeInitializer, type Initializer, type InitializerIdentifier } from '../initializers/initializers.js';
+import { getInitializer, type Initializer, type InitializerIdentifier } from '../initializers/initializers.js';
 import { activationName, getActivation, type ActivationName } from './activations.js';
 import { getConstraint, type Constraint, type ConstraintIdentifier } from './constraints.js';
 import { getRegularizer, type Regularizer, type RegularizerIdentifier } from './regularizers.js';
@@ -26,16 +26,10 @@ function activate(name: ActivationName, x: Tensor): Tensor {
   return name === 'linear' ? x : getActivation(name)(x);
 }
 
-// ---- Dense -----------------------------------------------------------------------------------
+// ---- Dense and EinsumDense: a kernel and a bias ----------------------------------------------
 
-/** Arguments of {@link Dense} (Keras / TensorFlow.js names; the config form is accepted too). */
-export interface DenseArgs extends LayerArgs {
-  /** Size of the output's last dimension. */
-  units: number;
-  /** Activation name (`'relu'`, `'softmax'`, ...); default linear. */
-  activation?: ActivationName | string | null;
-  /** Whether to add a bias vector (default true). */
-  useBias?: boolean;
+/** Arguments of the kernel, the bias and the output penalty of Dense and EinsumDense. */
+interface KernelLayerArgs extends LayerArgs {
   /** Default `'glorotUniform'` (Keras). */
   kernelInitializer?: InitializerIdentifier;
   /** Default `'zeros'`. */
@@ -46,20 +40,13 @@ export interface DenseArgs extends LayerArgs {
   activityRegularizer?: RegularizerIdentifier | null;
   kernelConstraint?: ConstraintIdentifier | null;
   biasConstraint?: ConstraintIdentifier | null;
-  /** TensorFlow.js shorthand for `inputShape: [inputDim]`. */
-  inputDim?: number;
 }
 
 /**
- * `activation(dot(x, kernel) + bias)` over the last axis of x (any rank ≥ 2). Weights: `kernel`
- * `[inputDim, units]`, then `bias` `[units]`.
- * @example st.layers.dense({ units: 10, activation: 'softmax' })
+ * The base of Dense and EinsumDense: the options of the `kernel` and `bias` weights and of the
+ * output penalty, and their config entries.
  */
-export class Dense extends ShapedLayer {
-  static override readonly className = 'Dense';
-  readonly units: number;
-  readonly activation: ActivationName;
-  readonly useBias: boolean;
+abstract class KernelLayer extends ShapedLayer {
   readonly kernelInitializer: Initializer;
   readonly biasInitializer: Initializer;
   readonly kernelRegularizer: Regularizer | null;
@@ -70,15 +57,10 @@ export class Dense extends ShapedLayer {
   kernel: Variable | null = null;
   bias: Variable | null = null;
 
-  constructor(args: DenseArgs) {
-    const withInputDim = args.inputDim !== undefined && args.inputDim !== null && !args.inputShape && !args.batchInputShape
-      ? { ...args, inputShape: [args.inputDim] } : args;
-    super(withInputDim);
-    const where = `${this.name} (Dense)`;
-    if (!Number.isInteger(args.units) || args.units < 1) throw new Error(`${where}: units must be a positive integer, got ${JSON.stringify(args.units)}`);
-    this.units = args.units;
-    this.activation = activationName(args.activation, where);
-    this.useBias = args.useBias ?? true;
+  /** `layerClass` names the layer in errors (`name (Dense)`). */
+  protected constructor(args: KernelLayerArgs, layerClass: string) {
+    super(args);
+    const where = `${this.name} (${layerClass})`;
     this.kernelInitializer = getInitializer(args.kernelInitializer ?? 'glorotUniform', `${where} kernelInitializer`);
     this.biasInitializer = getInitializer(args.biasInitializer ?? 'zeros', `${where} biasInitializer`);
     this.kernelRegularizer = getRegularizer(args.kernelRegularizer, `${where} kernelRegularizer`);
@@ -86,6 +68,56 @@ export class Dense extends ShapedLayer {
     this.activityRegularizer = getRegularizer(args.activityRegularizer, `${where} activityRegularizer`);
     this.kernelConstraint = getConstraint(args.kernelConstraint, `${where} kernelConstraint`);
     this.biasConstraint = getConstraint(args.biasConstraint, `${where} biasConstraint`);
+  }
+
+  /** The kernel, bias and activity-regularizer config entries, in TensorFlow.js' order. */
+  protected kernelConfig(): ConfigDict {
+    return {
+      kernelInitializer: serializeOrNull(this.kernelInitializer),
+      biasInitializer: serializeOrNull(this.biasInitializer),
+      kernelRegularizer: serializeOrNull(this.kernelRegularizer),
+      biasRegularizer: serializeOrNull(this.biasRegularizer),
+      activityRegularizer: serializeOrNull(this.activityRegularizer),
+      kernelConstraint: serializeOrNull(this.kernelConstraint),
+      biasConstraint: serializeOrNull(this.biasConstraint),
+    };
+  }
+}
+
+// ---- Dense -----------------------------------------------------------------------------------
+
+/** Arguments of {@link Dense} (Keras / TensorFlow.js names; the config form is accepted too). */
+export interface DenseArgs extends KernelLayerArgs {
+  /** Size of the output's last dimension. */
+  units: number;
+  /** Activation name (`'relu'`, `'softmax'`, ...); default linear. */
+  activation?: ActivationName | string | null;
+  /** Whether to add a bias vector (default true). */
+  useBias?: boolean;
+  /** TensorFlow.js shorthand for `inputShape: [inputDim]`. */
+  inputDim?: number;
+}
+
+/**
+ * `activation(dot(x, kernel) + bias)` over the last axis of x (any rank ≥ 2). Weights: `kernel`
+ * `[inputDim, units]`, then `bias` `[units]`.
+ * @example st.layers.dense({ units: 10, activation: 'softmax' })
+ */
+export class Dense extends KernelLayer {
+  static override readonly className = 'Dense';
+  readonly units: number;
+  readonly activation: ActivationName;
+  readonly useBias: boolean;
+
+  constructor(args: DenseArgs) {
+    const withInputDim = args.inputDim !== undefined && args.inputDim !== null && !args.inputShape && !args.batchInputShape
+      ? { ...args, inputShape: [args.inputDim] } : args;
+    super(withInputDim, 'Dense');
+    const where = `${this.name} (Dense)`;
+    if (!Number.isInteger(args.units) || args.units < 1) throw new Error(`${where}: units must be a positive integer, got ${JSON.stringify(args.units)}`);
+    this.units = args.units;
+    this.activation = activationName(args.activation, where);
+    this.useBias = args.useBias ?? true;
     this.inputSpec = { minNdim: 2 };
     this.supportsMasking = true;
   }
@@ -133,13 +165,7 @@ export class Dense extends ShapedLayer {
       units: this.units,
       activation: this.activation,
       useBias: this.useBias,
-      kernelInitializer: serializeOrNull(this.kernelInitializer),
-      biasInitializer: serializeOrNull(this.biasInitializer),
-      kernelRegularizer: serializeOrNull(this.kernelRegularizer),
-      biasRegularizer: serializeOrNull(this.biasRegularizer),
-      activityRegularizer: serializeOrNull(this.activityRegularizer),
-      kernelConstraint: serializeOrNull(this.kernelConstraint),
-      biasConstraint: serializeOrNull(this.biasConstraint),
+      ...this.kernelConfig(),
     };
   }
 }
@@ -151,7 +177,7 @@ export const dense = (args: DenseArgs): Dense => new Dense(args);
 // ---- EinsumDense -----------------------------------------------------------------------------
 
 /** Arguments of {@link EinsumDense} (Keras 3). */
-export interface EinsumDenseArgs extends LayerArgs {
+export interface EinsumDenseArgs extends KernelLayerArgs {
   /**
    * `'<input>,<kernel>-><output>'`, e.g. `'ab,bc->ac'`; `...` may stand for leading
    * (`'...b,bc->...c'`) or trailing (`'ab...,bc->ac...'`) input dims that pass through.
@@ -165,13 +191,6 @@ export interface EinsumDenseArgs extends LayerArgs {
   activation?: ActivationName | string | null;
   /** Output indices that get a bias, e.g. `'c'`; default none. */
   biasAxes?: string | null;
-  kernelInitializer?: InitializerIdentifier;
-  biasInitializer?: InitializerIdentifier;
-  kernelRegularizer?: RegularizerIdentifier | null;
-  biasRegularizer?: RegularizerIdentifier | null;
-  activityRegularizer?: RegularizerIdentifier | null;
-  kernelConstraint?: ConstraintIdentifier | null;
-  biasConstraint?: ConstraintIdentifier | null;
 }
 
 interface EinsumParts {
@@ -271,26 +290,17 @@ function planEinsum(parts: EinsumParts, partialOutput: readonly (number | null)[
  * (over `biasAxes`).
  * @example st.layers.einsumDense({ equation: '...b,bc->...c', outputShape: 64, biasAxes: 'c' })
  */
-export class EinsumDense extends ShapedLayer {
+export class EinsumDense extends KernelLayer {
   static override readonly className = 'EinsumDense';
   readonly equation: string;
   readonly partialOutputShape: (number | null)[];
   readonly activation: ActivationName;
   readonly biasAxes: string | null;
-  readonly kernelInitializer: Initializer;
-  readonly biasInitializer: Initializer;
-  readonly kernelRegularizer: Regularizer | null;
-  readonly biasRegularizer: Regularizer | null;
-  readonly activityRegularizer: Regularizer | null;
-  readonly kernelConstraint: Constraint | null;
-  readonly biasConstraint: Constraint | null;
-  kernel: Variable | null = null;
-  bias: Variable | null = null;
   private readonly parts: EinsumParts;
   private expanded = '';
 
   constructor(args: EinsumDenseArgs) {
-    super(args);
+    super(args, 'EinsumDense');
     const where = `${this.name} (EinsumDense)`;
     this.parts = parseEinsumDense(args.equation, where);
     this.equation = args.equation;
@@ -306,13 +316,6 @@ export class EinsumDense extends ShapedLayer {
       const missing = [...this.biasAxes].find((c) => !this.parts.output.includes(c));
       if (missing !== undefined) throw new Error(`${where}: bias index '${missing}' of biasAxes '${this.biasAxes}' is not in the output '${this.parts.output}' of '${this.equation}'`);
     }
-    this.kernelInitializer = getInitializer(args.kernelInitializer ?? 'glorotUniform', `${where} kernelInitializer`);
-    this.biasInitializer = getInitializer(args.biasInitializer ?? 'zeros', `${where} biasInitializer`);
-    this.kernelRegularizer = getRegularizer(args.kernelRegularizer, `${where} kernelRegularizer`);
-    this.biasRegularizer = getRegularizer(args.biasRegularizer, `${where} biasRegularizer`);
-    this.activityRegularizer = getRegularizer(args.activityRegularizer, `${where} activityRegularizer`);
-    this.kernelConstraint = getConstraint(args.kernelConstraint, `${where} kernelConstraint`);
-    this.biasConstraint = getConstraint(args.biasConstraint, `${where} biasConstraint`);
   }
 
   private plan(shape: SymbolicShape): EinsumPlan {
@@ -373,13 +376,7 @@ export class EinsumDense extends ShapedLayer {
       equation: this.equation,
       activation: this.activation,
       biasAxes: this.biasAxes,
-      kernelInitializer: serializeOrNull(this.kernelInitializer),
-      biasInitializer: serializeOrNull(this.biasInitializer),
-      kernelRegularizer: serializeOrNull(this.kernelRegularizer),
-      biasRegularizer: serializeOrNull(this.biasRegularizer),
-      activityRegularizer: serializeOrNull(this.activityRegularizer),
-      kernelConstraint: serializeOrNull(this.kernelConstraint),
-      biasConstraint: serializeOrNull(this.biasConstraint),
+      ...this.kernelConfig(),
     };
   }
 }

@@ -1,5 +1,5 @@
 /**
- * Argument handling shared by the core, convolution and pooling layers: size tuples, padding and
+ * Argument handling shared by the layers: axis arguments, size tuples, padding and
  * data-format spellings (Keras and TensorFlow.js), output lengths of window layers, config
  * serialization of initializers/regularizers/constraints, and the activity regularizer.
  * @internal
@@ -26,6 +26,14 @@ export function normalizeTuple(value: unknown, n: number, arg: string, layer: st
   }
   const nums = list as number[];
   return nums.length === n ? [...nums] : Array.from({ length: n }, () => nums[0]!);
+}
+
+/** Checks an `axis` argument: an integer or a non-empty list of integers (range is checked at build). */
+export function checkAxisArg(axis: unknown, layer: string): asserts axis is number | readonly number[] {
+  const ok = (a: unknown) => Number.isInteger(a);
+  if (!(ok(axis) || (Array.isArray(axis) && axis.length > 0 && axis.every(ok)))) {
+    throw new Error(`${layer}: axis must be an integer or a non-empty list of integers, got ${JSON.stringify(axis)}`);
+  }
 }
 
 /** The padding modes of window layers. */

@@ -15,8 +15,8 @@ import { reshape } from '../ops/reshape.js';
 import { concat, transpose } from '../ops/movement.js';
 import { matMul } from '../ops/matmul.js';
 import { Layer, isShapeList, type LayerArgs, type SymbolicShape } from './layer.js';
+import { formatShape as fmt } from './layer-utils.js';
 
-const fmt = (s: SymbolicShape): string => `[${s.map((d) => d ?? 'null').join(',')}]`;
 const fmtAll = (shapes: readonly SymbolicShape[]): string => shapes.map(fmt).join(', ');
 
 /** Arguments of merge layers without options of their own. */
@@ -112,11 +112,16 @@ export abstract class Merge extends Layer {
   }
 }
 
+/** `op(op(inputs[0], inputs[1]), inputs[2])...`: an elementwise binary op over every input. */
+function foldInputs(inputs: Tensor[], op: (a: Tensor, b: Tensor) => Tensor): Tensor {
+  return inputs.slice(1).reduce((acc, x) => op(acc, x), inputs[0]!);
+}
+
 /** Elementwise sum of the inputs. */
 export class Add extends Merge {
   static override readonly className = 'Add';
   protected mergeFunction(inputs: Tensor[]): Tensor {
-    return inputs.slice(1).reduce((acc, x) => addOp(acc, x), inputs[0]!);
+    return foldInputs(inputs, addOp);
   }
 }
 
@@ -133,7 +138,7 @@ export class Subtract extends Merge {
 export class Multiply extends Merge {
   static override readonly className = 'Multiply';
   protected mergeFunction(inputs: Tensor[]): Tensor {
-    return inputs.slice(1).reduce((acc, x) => mul(acc, x), inputs[0]!);
+    return foldInputs(inputs, mul);
   }
 }
 
@@ -141,7 +146,7 @@ export class Multiply extends Merge {
 export class Average extends Merge {
   static override readonly className = 'Average';
   protected mergeFunction(inputs: Tensor[]): Tensor {
-    return div(inputs.slice(1).reduce((acc, x) => addOp(acc, x), inputs[0]!), inputs.length);
+    return div(foldInputs(inputs, addOp), inputs.length);
   }
 }
 
@@ -149,7 +154,7 @@ export class Average extends Merge {
 export class Maximum extends Merge {
   static override readonly className = 'Maximum';
   protected mergeFunction(inputs: Tensor[]): Tensor {
-    return inputs.slice(1).reduce((acc, x) => maximumOp(acc, x), inputs[0]!);
+    return foldInputs(inputs, maximumOp);
   }
 }
 
@@ -157,7 +162,7 @@ export class Maximum extends Merge {
 export class Minimum extends Merge {
   static override readonly className = 'Minimum';
   protected mergeFunction(inputs: Tensor[]): Tensor {
-    return inputs.slice(1).reduce((acc, x) => minimumOp(acc, x), inputs[0]!);
+    return foldInputs(inputs, minimumOp);
   }
 }
 

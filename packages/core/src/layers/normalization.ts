@@ -12,12 +12,11 @@ import { reshape } from '../ops/reshape.js';
 import { rsqrt, square } from '../ops/unary.js';
 import { batchNorm, layerNorm } from '../ops/normalization.js';
 import { getInitializer, serializeInitializer, type Initializer, type InitializerIdentifier } from '../initializers/initializers.js';
-import { registerClass, serializeObject, type ConfigDict } from '../serialization/registry.js';
+import { registerClass, type ConfigDict, type ConfigValue } from '../serialization/registry.js';
 import { getRegularizer, type Regularizer, type RegularizerIdentifier } from './regularizers.js';
 import { getConstraint, type Constraint, type ConstraintIdentifier } from './constraints.js';
 import { Layer, singleInput, singleShape, type CallArgs, type LayerArgs, type SymbolicShape } from './layer.js';
-
-const fmt = (s: SymbolicShape): string => `[${s.map((d) => d ?? 'null').join(',')}]`;
+import { checkAxisArg, formatShape as fmt, serializeOrNull } from './layer-utils.js';
 
 /** Axes resolved against a rank (sorted, unique), with an error naming the layer, argument and shape. */
 function resolveAxes(axis: number | readonly number[], shape: SymbolicShape, layer: string, arg = 'axis'): number[] {
@@ -52,13 +51,6 @@ function broadcastShape(rank: number, axes: readonly number[], sizes: readonly n
   return out;
 }
 
-function checkAxisArg(axis: unknown, layer: string): void {
-  const ok = (a: unknown) => Number.isInteger(a);
-  if (!(ok(axis) || (Array.isArray(axis) && axis.length > 0 && axis.every(ok)))) {
-    throw new Error(`${layer}: axis must be an integer or a non-empty list of integers, got ${JSON.stringify(axis)}`);
-  }
-}
-
 function checkEpsilon(epsilon: number, layer: string): void {
   if (typeof epsilon !== 'number' || !Number.isFinite(epsilon) || epsilon < 0) {
     throw new Error(`${layer}: epsilon must be a finite number ≥ 0, got ${String(epsilon)}`);
@@ -68,28 +60,96 @@ function checkEpsilon(epsilon: number, layer: string): void {
 /** Integer inputs are normalized as floats (call inside a tidy). */
 const asFloat = (x: Tensor): Tensor => (x.dtype === 'float32' ? x : cast(x, 'float32'));
 
-const serializeOrNull = (x: Regularizer | Constraint | null) => (x ? serializeObject(x) : null);
+/** The output shape of a layer that keeps its input's shape, once `axis` is checked against it. */
+function sameShapeChecked(inputShape: SymbolicShape | SymbolicShape[], axis: number | readonly number[], layer: string): SymbolicShape {
+  const shape = singleShape(inputShape, layer);
+  resolveAxes(axis, shape, layer);
+  return [...shape];
+}
 
-/** Arguments of BatchNormalization (Keras / TensorFlow.js names and defaults). */
-export interface BatchNormalizationArgs extends LayerArgs {
-  /** The feature axis that keeps its own statistics (default -1, the last). */
-  axis?: number;
-  /** Weight of the old value in the moving averages (default 0.99). */
-  momentum?: number;
-  /** Added to the variance before the square root (default 1e-3). */
-  epsilon?: number;
+/** An `axis` argument as a config value (a list is copied). */
+const axisConfig = (axis: number | readonly number[]): ConfigValue => (typeof axis === 'number' ? axis : [...axis]);
+
+/** Arguments of the learned offset (beta) and scale (gamma) of Batch-, Layer- and GroupNormalization. */
+interface AffineNormalizationArgs extends LayerArgs {
   /** Whether to add the learned offset `beta` (default true). */
   center?: boolean;
   /** Whether to multiply by the learned scale `gamma` (default true). */
   scale?: boolean;
   betaInitializer?: InitializerIdentifier;
   gammaInitializer?: InitializerIdentifier;
-  movingMeanInitializer?: InitializerIdentifier;
-  movingVarianceInitializer?: InitializerIdentifier;
   betaRegularizer?: RegularizerIdentifier | Regularizer | null;
   gammaRegularizer?: RegularizerIdentifier | Regularizer | null;
   betaConstraint?: ConstraintIdentifier | Constraint | null;
   gammaConstraint?: ConstraintIdentifier | Constraint | null;
+}
+
+/**
+ * The base of Batch-, Layer- and GroupNormalization: the options of the learned offset (beta)
+ * and scale (gamma), the two weights and their config entries.
+ */
+abstract class AffineNormalization extends Layer {
+  readonly center: boolean;
+  readonly scale: boolean;
+  readonly betaInitializer: Initializer;
+  readonly gammaInitializer: Initializer;
+  readonly betaRegularizer: Regularizer | null;
+  readonly gammaRegularizer: Regularizer | null;
+  readonly betaConstraint: Constraint | null;
+  readonly gammaConstraint: Constraint | null;
+  /** Weights, created by `build` (null when `scale`/`center` is off). */
+  gamma: Variable | null = null;
+  beta: Variable | null = null;
+
+  protected constructor(args: AffineNormalizationArgs) {
+    super(args);
+    const where = this.getClassName();
+    this.center = args.center ?? true;
+    this.scale = args.scale ?? true;
+    this.betaInitializer = getInitializer(args.betaInitializer ?? 'zeros', `${where}: betaInitializer`);
+    this.gammaInitializer = getInitializer(args.gammaInitializer ?? 'ones', `${where}: gammaInitializer`);
+    this.betaRegularizer = getRegularizer(args.betaRegularizer, `${where}: betaRegularizer`);
+    this.gammaRegularizer = getRegularizer(args.gammaRegularizer, `${where}: gammaRegularizer`);
+    this.betaConstraint = getConstraint(args.betaConstraint, `${where}: betaConstraint`);
+    this.gammaConstraint = getConstraint(args.gammaConstraint, `${where}: gammaConstraint`);
+    this.supportsMasking = true;
+  }
+
+  /** Creates gamma (with `scale`) and beta (with `center`) of `shape`, in that order. */
+  protected addAffineWeights(shape: number[]): void {
+    if (this.scale) this.gamma = this.addWeight('gamma', { shape, initializer: this.gammaInitializer, regularizer: this.gammaRegularizer, constraint: this.gammaConstraint });
+    if (this.center) this.beta = this.addWeight('beta', { shape, initializer: this.betaInitializer, regularizer: this.betaRegularizer, constraint: this.betaConstraint });
+  }
+
+  /**
+   * The beta/gamma config entries in TensorFlow.js' key order; `initializers` (BatchNormalization's
+   * moving statistics) go after gamma's initializer, where TensorFlow.js writes them.
+   */
+  protected affineConfig(initializers: ConfigDict = {}): ConfigDict {
+    return {
+      center: this.center,
+      scale: this.scale,
+      betaInitializer: serializeInitializer(this.betaInitializer),
+      gammaInitializer: serializeInitializer(this.gammaInitializer),
+      ...initializers,
+      betaRegularizer: serializeOrNull(this.betaRegularizer),
+      gammaRegularizer: serializeOrNull(this.gammaRegularizer),
+      betaConstraint: serializeOrNull(this.betaConstraint),
+      gammaConstraint: serializeOrNull(this.gammaConstraint),
+    };
+  }
+}
+
+/** Arguments of BatchNormalization (Keras / TensorFlow.js names and defaults). */
+export interface BatchNormalizationArgs extends AffineNormalizationArgs {
+  /** The feature axis that keeps its own statistics (default -1, the last). */
+  axis?: number;
+  /** Weight of the old value in the moving averages (default 0.99). */
+  momentum?: number;
+  /** Added to the variance before the square root (default 1e-3). */
+  epsilon?: number;
+  movingMeanInitializer?: InitializerIdentifier;
+  movingVarianceInitializer?: InitializerIdentifier;
 }
 
 /**
@@ -98,24 +158,14 @@ export interface BatchNormalizationArgs extends LayerArgs {
  * momentum)`); in inference (and when the layer is frozen, as in Keras 3) it uses the moving
  * statistics. Weights: gamma, beta (trainable), moving_mean, moving_variance (not trainable).
  */
-export class BatchNormalization extends Layer {
+export class BatchNormalization extends AffineNormalization {
   static override readonly className = 'BatchNormalization';
   readonly axis: number;
   readonly momentum: number;
   readonly epsilon: number;
-  readonly center: boolean;
-  readonly scale: boolean;
-  readonly betaInitializer: Initializer;
-  readonly gammaInitializer: Initializer;
   readonly movingMeanInitializer: Initializer;
   readonly movingVarianceInitializer: Initializer;
-  readonly betaRegularizer: Regularizer | null;
-  readonly gammaRegularizer: Regularizer | null;
-  readonly betaConstraint: Constraint | null;
-  readonly gammaConstraint: Constraint | null;
-  /** Weights, created by `build` (null when `scale`/`center` is off). */
-  gamma: Variable | null = null;
-  beta: Variable | null = null;
+  /** The moving statistics, created by `build`. */
   movingMean!: Variable;
   movingVariance!: Variable;
   private resolvedAxis = -1;
@@ -131,17 +181,8 @@ export class BatchNormalization extends Layer {
     }
     this.epsilon = args.epsilon ?? 1e-3;
     checkEpsilon(this.epsilon, where);
-    this.center = args.center ?? true;
-    this.scale = args.scale ?? true;
-    this.betaInitializer = getInitializer(args.betaInitializer ?? 'zeros', `${where}: betaInitializer`);
-    this.gammaInitializer = getInitializer(args.gammaInitializer ?? 'ones', `${where}: gammaInitializer`);
     this.movingMeanInitializer = getInitializer(args.movingMeanInitializer ?? 'zeros', `${where}: movingMeanInitializer`);
     this.movingVarianceInitializer = getInitializer(args.movingVarianceInitializer ?? 'ones', `${where}: movingVarianceInitializer`);
-    this.betaRegularizer = getRegularizer(args.betaRegularizer, `${where}: betaRegularizer`);
-    this.gammaRegularizer = getRegularizer(args.gammaRegularizer, `${where}: gammaRegularizer`);
-    this.betaConstraint = getConstraint(args.betaConstraint, `${where}: betaConstraint`);
-    this.gammaConstraint = getConstraint(args.gammaConstraint, `${where}: gammaConstraint`);
-    this.supportsMasking = true;
   }
 
   override build(inputShape: SymbolicShape | SymbolicShape[]): void {
@@ -151,8 +192,7 @@ export class BatchNormalization extends Layer {
     const [dim] = knownSizes(shape, [axis!], this.name);
     this.inputSpec = { ndim: shape.length, axes: { [axis!]: dim! } };
     const s = [dim!];
-    if (this.scale) this.gamma = this.addWeight('gamma', { shape: s, initializer: this.gammaInitializer, regularizer: this.gammaRegularizer, constraint: this.gammaConstraint });
-    if (this.center) this.beta = this.addWeight('beta', { shape: s, initializer: this.betaInitializer, regularizer: this.betaRegularizer, constraint: this.betaConstraint });
+    this.addAffineWeights(s);
     // TensorFlow.js / Keras weight names, so saved weights match by name too.
     this.movingMean = this.addWeight('moving_mean', { shape: s, initializer: this.movingMeanInitializer, trainable: false });
     this.movingVariance = this.addWeight('moving_variance', { shape: s, initializer: this.movingVarianceInitializer, trainable: false });
@@ -186,9 +226,7 @@ export class BatchNormalization extends Layer {
   }
 
   override computeOutputShape(inputShape: SymbolicShape | SymbolicShape[]): SymbolicShape {
-    const shape = singleShape(inputShape, this.name);
-    resolveAxes(this.axis, shape, this.name);
-    return [...shape];
+    return sameShapeChecked(inputShape, this.axis, this.name);
   }
 
   override getConfig(): ConfigDict {
@@ -196,16 +234,10 @@ export class BatchNormalization extends Layer {
       axis: this.axis,
       momentum: this.momentum,
       epsilon: this.epsilon,
-      center: this.center,
-      scale: this.scale,
-      betaInitializer: serializeInitializer(this.betaInitializer),
-      gammaInitializer: serializeInitializer(this.gammaInitializer),
-      movingMeanInitializer: serializeInitializer(this.movingMeanInitializer),
-      movingVarianceInitializer: serializeInitializer(this.movingVarianceInitializer),
-      betaRegularizer: serializeOrNull(this.betaRegularizer),
-      gammaRegularizer: serializeOrNull(this.gammaRegularizer),
-      betaConstraint: serializeOrNull(this.betaConstraint),
-      gammaConstraint: serializeOrNull(this.gammaConstraint),
+      ...this.affineConfig({
+        movingMeanInitializer: serializeInitializer(this.movingMeanInitializer),
+        movingVarianceInitializer: serializeInitializer(this.movingVarianceInitializer),
+      }),
       ...super.getConfig(),
     };
   }
@@ -213,19 +245,11 @@ export class BatchNormalization extends Layer {
 registerClass('layer', BatchNormalization);
 
 /** Arguments of LayerNormalization (TensorFlow.js names and defaults). */
-export interface LayerNormalizationArgs extends LayerArgs {
+export interface LayerNormalizationArgs extends AffineNormalizationArgs {
   /** Axis or axes normalized together within each example (default -1). */
   axis?: number | readonly number[];
   /** Added to the variance before the square root (default 1e-3). */
   epsilon?: number;
-  /** Whether to add the learned offset `beta` (default true). */
-  center?: boolean;
-  /** Whether to multiply by the learned scale `gamma` (default true). */
-  scale?: boolean;
-  betaInitializer?: InitializerIdentifier;
-  gammaInitializer?: InitializerIdentifier;
-  betaRegularizer?: RegularizerIdentifier | Regularizer | null;
-  gammaRegularizer?: RegularizerIdentifier | Regularizer | null;
   /** Keras 3 only (TensorFlow.js has none): written to the config only when set. */
   betaConstraint?: ConstraintIdentifier | Constraint | null;
   /** Keras 3 only (TensorFlow.js has none): written to the config only when set. */
@@ -237,20 +261,10 @@ export interface LayerNormalizationArgs extends LayerArgs {
  * then scaled by gamma and shifted by beta (weights of the normalized axes' shape). Uses the
  * fused `st.layerNorm` when `axis` is the last axis alone.
  */
-export class LayerNormalization extends Layer {
+export class LayerNormalization extends AffineNormalization {
   static override readonly className = 'LayerNormalization';
   readonly axis: number | readonly number[];
   readonly epsilon: number;
-  readonly center: boolean;
-  readonly scale: boolean;
-  readonly betaInitializer: Initializer;
-  readonly gammaInitializer: Initializer;
-  readonly betaRegularizer: Regularizer | null;
-  readonly gammaRegularizer: Regularizer | null;
-  readonly betaConstraint: Constraint | null;
-  readonly gammaConstraint: Constraint | null;
-  gamma: Variable | null = null;
-  beta: Variable | null = null;
   private axes: number[] = [];
 
   constructor(args: LayerNormalizationArgs = {}) {
@@ -260,15 +274,6 @@ export class LayerNormalization extends Layer {
     checkAxisArg(this.axis, where);
     this.epsilon = args.epsilon ?? 1e-3;
     checkEpsilon(this.epsilon, where);
-    this.center = args.center ?? true;
-    this.scale = args.scale ?? true;
-    this.betaInitializer = getInitializer(args.betaInitializer ?? 'zeros', `${where}: betaInitializer`);
-    this.gammaInitializer = getInitializer(args.gammaInitializer ?? 'ones', `${where}: gammaInitializer`);
-    this.betaRegularizer = getRegularizer(args.betaRegularizer, `${where}: betaRegularizer`);
-    this.gammaRegularizer = getRegularizer(args.gammaRegularizer, `${where}: gammaRegularizer`);
-    this.betaConstraint = getConstraint(args.betaConstraint, `${where}: betaConstraint`);
-    this.gammaConstraint = getConstraint(args.gammaConstraint, `${where}: gammaConstraint`);
-    this.supportsMasking = true;
   }
 
   override build(inputShape: SymbolicShape | SymbolicShape[]): void {
@@ -276,8 +281,7 @@ export class LayerNormalization extends Layer {
     this.axes = resolveAxes(this.axis, shape, this.name);
     const sizes = knownSizes(shape, this.axes, this.name);
     this.inputSpec = { ndim: shape.length, axes: Object.fromEntries(this.axes.map((a, i) => [a, sizes[i]!])) };
-    if (this.scale) this.gamma = this.addWeight('gamma', { shape: sizes, initializer: this.gammaInitializer, regularizer: this.gammaRegularizer, constraint: this.gammaConstraint });
-    if (this.center) this.beta = this.addWeight('beta', { shape: sizes, initializer: this.betaInitializer, regularizer: this.betaRegularizer, constraint: this.betaConstraint });
+    this.addAffineWeights(sizes);
     this.built = true;
   }
 
@@ -295,46 +299,27 @@ export class LayerNormalization extends Layer {
   }
 
   override computeOutputShape(inputShape: SymbolicShape | SymbolicShape[]): SymbolicShape {
-    const shape = singleShape(inputShape, this.name);
-    resolveAxes(this.axis, shape, this.name);
-    return [...shape];
+    return sameShapeChecked(inputShape, this.axis, this.name);
   }
 
   override getConfig(): ConfigDict {
-    const config: ConfigDict = {
-      axis: typeof this.axis === 'number' ? this.axis : [...this.axis],
-      epsilon: this.epsilon,
-      center: this.center,
-      scale: this.scale,
-      betaInitializer: serializeInitializer(this.betaInitializer),
-      gammaInitializer: serializeInitializer(this.gammaInitializer),
-      betaRegularizer: serializeOrNull(this.betaRegularizer),
-      gammaRegularizer: serializeOrNull(this.gammaRegularizer),
-    };
+    const config: ConfigDict = { axis: axisConfig(this.axis), epsilon: this.epsilon, ...this.affineConfig() };
     // TensorFlow.js' LayerNormalization has no constraints; keep its config keys unless one is set.
-    if (this.betaConstraint) config['betaConstraint'] = serializeObject(this.betaConstraint);
-    if (this.gammaConstraint) config['gammaConstraint'] = serializeObject(this.gammaConstraint);
+    if (!this.betaConstraint) delete config['betaConstraint'];
+    if (!this.gammaConstraint) delete config['gammaConstraint'];
     return { ...config, ...super.getConfig() };
   }
 }
 registerClass('layer', LayerNormalization);
 
 /** Arguments of GroupNormalization (Keras 3 names and defaults). */
-export interface GroupNormalizationArgs extends LayerArgs {
+export interface GroupNormalizationArgs extends AffineNormalizationArgs {
   /** Number of channel groups; must divide the channels (default 32; -1 means one group per channel). */
   groups?: number;
   /** The channel axis (default -1). */
   axis?: number;
   /** Added to the variance before the square root (default 1e-3). */
   epsilon?: number;
-  center?: boolean;
-  scale?: boolean;
-  betaInitializer?: InitializerIdentifier;
-  gammaInitializer?: InitializerIdentifier;
-  betaRegularizer?: RegularizerIdentifier | Regularizer | null;
-  gammaRegularizer?: RegularizerIdentifier | Regularizer | null;
-  betaConstraint?: ConstraintIdentifier | Constraint | null;
-  gammaConstraint?: ConstraintIdentifier | Constraint | null;
 }
 
 /**
@@ -343,21 +328,11 @@ export interface GroupNormalizationArgs extends LayerArgs {
  * beta. `groups: 1` is layer normalization over all features; one group per channel is instance
  * normalization.
  */
-export class GroupNormalization extends Layer {
+export class GroupNormalization extends AffineNormalization {
   static override readonly className = 'GroupNormalization';
   readonly groups: number;
   readonly axis: number;
   readonly epsilon: number;
-  readonly center: boolean;
-  readonly scale: boolean;
-  readonly betaInitializer: Initializer;
-  readonly gammaInitializer: Initializer;
-  readonly betaRegularizer: Regularizer | null;
-  readonly gammaRegularizer: Regularizer | null;
-  readonly betaConstraint: Constraint | null;
-  readonly gammaConstraint: Constraint | null;
-  gamma: Variable | null = null;
-  beta: Variable | null = null;
   private resolvedAxis = -1;
   private resolvedGroups = 1;
 
@@ -372,15 +347,6 @@ export class GroupNormalization extends Layer {
     if (!Number.isInteger(this.axis)) throw new Error(`${where}: axis must be an integer, got ${JSON.stringify(args.axis)}`);
     this.epsilon = args.epsilon ?? 1e-3;
     checkEpsilon(this.epsilon, where);
-    this.center = args.center ?? true;
-    this.scale = args.scale ?? true;
-    this.betaInitializer = getInitializer(args.betaInitializer ?? 'zeros', `${where}: betaInitializer`);
-    this.gammaInitializer = getInitializer(args.gammaInitializer ?? 'ones', `${where}: gammaInitializer`);
-    this.betaRegularizer = getRegularizer(args.betaRegularizer, `${where}: betaRegularizer`);
-    this.gammaRegularizer = getRegularizer(args.gammaRegularizer, `${where}: gammaRegularizer`);
-    this.betaConstraint = getConstraint(args.betaConstraint, `${where}: betaConstraint`);
-    this.gammaConstraint = getConstraint(args.gammaConstraint, `${where}: gammaConstraint`);
-    this.supportsMasking = true;
   }
 
   /** Checks the axis and groups against an input shape; returns the axis and the channel count. */
@@ -404,8 +370,7 @@ export class GroupNormalization extends Layer {
     this.resolvedAxis = axis;
     this.resolvedGroups = groups;
     this.inputSpec = { ndim: shape.length, axes: { [axis]: channels } };
-    if (this.scale) this.gamma = this.addWeight('gamma', { shape: [channels], initializer: this.gammaInitializer, regularizer: this.gammaRegularizer, constraint: this.gammaConstraint });
-    if (this.center) this.beta = this.addWeight('beta', { shape: [channels], initializer: this.betaInitializer, regularizer: this.betaRegularizer, constraint: this.betaConstraint });
+    this.addAffineWeights([channels]);
     this.built = true;
   }
 
@@ -435,20 +400,7 @@ export class GroupNormalization extends Layer {
   }
 
   override getConfig(): ConfigDict {
-    return {
-      groups: this.groups,
-      axis: this.axis,
-      epsilon: this.epsilon,
-      center: this.center,
-      scale: this.scale,
-      betaInitializer: serializeInitializer(this.betaInitializer),
-      gammaInitializer: serializeInitializer(this.gammaInitializer),
-      betaRegularizer: serializeOrNull(this.betaRegularizer),
-      gammaRegularizer: serializeOrNull(this.gammaRegularizer),
-      betaConstraint: serializeOrNull(this.betaConstraint),
-      gammaConstraint: serializeOrNull(this.gammaConstraint),
-      ...super.getConfig(),
-    };
+    return { groups: this.groups, axis: this.axis, epsilon: this.epsilon, ...this.affineConfig(), ...super.getConfig() };
   }
 }
 registerClass('layer', GroupNormalization);
@@ -503,13 +455,11 @@ export class RMSNormalization extends Layer {
   }
 
   override computeOutputShape(inputShape: SymbolicShape | SymbolicShape[]): SymbolicShape {
-    const shape = singleShape(inputShape, this.name);
-    resolveAxes(this.axis, shape, this.name);
-    return [...shape];
+    return sameShapeChecked(inputShape, this.axis, this.name);
   }
 
   override getConfig(): ConfigDict {
-    return { axis: typeof this.axis === 'number' ? this.axis : [...this.axis], epsilon: this.epsilon, ...super.getConfig() };
+    return { axis: axisConfig(this.axis), epsilon: this.epsilon, ...super.getConfig() };
   }
 }
 registerClass('layer', RMSNormalization);
@@ -550,13 +500,11 @@ export class UnitNormalization extends Layer {
   }
 
   override computeOutputShape(inputShape: SymbolicShape | SymbolicShape[]): SymbolicShape {
-    const shape = singleShape(inputShape, this.name);
-    resolveAxes(this.axis, shape, this.name);
-    return [...shape];
+    return sameShapeChecked(inputShape, this.axis, this.name);
   }
 
   override getConfig(): ConfigDict {
-    return { axis: typeof this.axis === 'number' ? this.axis : [...this.axis], ...super.getConfig() };
+    return { axis: axisConfig(this.axis), ...super.getConfig() };
   }
 }
 registerClass('layer', UnitNormalization);

@@ -12,8 +12,7 @@ import { reshape } from '../ops/reshape.js';
 import { sqrt } from '../ops/unary.js';
 import { registerClass, type ConfigDict, type ConfigValue } from '../serialization/registry.js';
 import { Layer, singleInput, singleShape, type LayerArgs, type SymbolicShape } from './layer.js';
-
-const fmt = (s: SymbolicShape): string => `[${s.map((d) => d ?? 'null').join(',')}]`;
+import { formatShape as fmt } from './layer-utils.js';
 
 /** A number or a (nested) list of numbers. */
 export type NestedNumbers = number | readonly NestedNumbers[];

@@ -14,8 +14,7 @@ import { abs, square } from '../ops/unary.js';
 import { philox4x32 } from '../util/philox.js';
 import { registerClass, type ConfigDict } from '../serialization/registry.js';
 import { Layer, singleInput, singleShape, type CallArgs, type LayerArgs, type SymbolicShape } from './layer.js';
-
-const fmt = (s: SymbolicShape): string => `[${s.map((d) => d ?? 'null').join(',')}]`;
+import { formatShape as fmt } from './layer-utils.js';
 
 function checkRate(rate: unknown, layer: string): number {
   if (typeof rate !== 'number' || !(rate >= 0 && rate < 1)) {

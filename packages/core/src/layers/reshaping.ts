@@ -11,14 +11,13 @@ import { broadcastTo, gather, pad, slice, transpose } from '../ops/movement.js';
 import { add, mul, sub } from '../ops/binary.js';
 import { tensor as tensorOp } from '../ops/convert.js';
 import { Layer, singleInput, singleShape, type LayerArgs, type SymbolicShape } from './layer.js';
+import { formatShape as fmt } from './layer-utils.js';
 
 /** Where the channels axis is: last (`[batch, ..., channels]`, the default) or first. */
 export type DataFormat = 'channelsLast' | 'channelsFirst';
 
 /** How UpSampling2D fills new pixels. */
 export type InterpolationMode = 'nearest' | 'bilinear';
-
-const fmt = (s: SymbolicShape): string => `[${s.map((d) => d ?? 'null').join(',')}]`;
 
 /** Accepts Keras (`channels_last`) and TensorFlow.js (`channelsLast`) spellings. */
 function parseDataFormat(value: unknown, layer: string): DataFormat {
@@ -32,6 +31,27 @@ function checkCount(value: unknown, arg: string, layer: string, min: number): nu
     throw new Error(`${layer}: ${arg} must be an integer ≥ ${min}, got ${JSON.stringify(value)}`);
   }
   return value;
+}
+
+/** `shape`, checked to have `rank` dims (`dims` describes them in the error). */
+function checkRank(shape: SymbolicShape, rank: number, layer: string, dims = ''): SymbolicShape {
+  if (shape.length !== rank) throw new Error(`${layer}: input must have rank ${rank}${dims}, got shape ${fmt(shape)}`);
+  return shape;
+}
+
+/** The (rows, columns) axes of an image batch in `dataFormat`. */
+function spatialAxes(dataFormat: DataFormat): [number, number] {
+  return dataFormat === 'channelsLast' ? [1, 2] : [2, 3];
+}
+
+/** A copy of `shape` where each known size on `axes[k]` becomes `f(size, k)`; unknown sizes stay null. */
+function mapKnownDims(shape: SymbolicShape, axes: readonly number[], f: (size: number, k: number) => number): (number | null)[] {
+  const out = [...shape];
+  axes.forEach((axis, k) => {
+    const d = shape[axis]!;
+    if (d !== null) out[axis] = f(d, k);
+  });
+  return out;
 }
 
 /** `n` → `[n, n]`; `[a, b]` stays; each a non-negative integer. */
@@ -228,8 +248,7 @@ export class Permute extends Layer {
   }
 
   override computeOutputShape(inputShape: SymbolicShape | SymbolicShape[]): SymbolicShape {
-    const s = singleShape(inputShape, this.name);
-    if (s.length !== this.dims.length + 1) throw new Error(`${this.name}: input must have rank ${this.dims.length + 1}, got shape ${fmt(s)}`);
+    const s = checkRank(singleShape(inputShape, this.name), this.dims.length + 1, this.name);
     return [s[0]!, ...this.dims.map((d) => s[d]!)];
   }
 
@@ -260,8 +279,7 @@ export class RepeatVector extends Layer {
   }
 
   override computeOutputShape(inputShape: SymbolicShape | SymbolicShape[]): SymbolicShape {
-    const s = singleShape(inputShape, this.name);
-    if (s.length !== 2) throw new Error(`${this.name}: input must have rank 2 ([batch, features]), got shape ${fmt(s)}`);
+    const s = checkRank(singleShape(inputShape, this.name), 2, this.name, ' ([batch, features])');
     return [s[0]!, this.n, s[1]!];
   }
 
@@ -296,12 +314,9 @@ export class ZeroPadding1D extends Layer {
   }
 
   override computeOutputShape(inputShape: SymbolicShape | SymbolicShape[]): SymbolicShape {
-    const s = [...singleShape(inputShape, this.name)];
-    if (s.length !== 3) throw new Error(`${this.name}: input must have rank 3, got shape ${fmt(s)}`);
+    const s = checkRank(singleShape(inputShape, this.name), 3, this.name);
     const axis = this.dataFormat === 'channelsLast' ? 1 : 2;
-    const d = s[axis]!;
-    s[axis] = d === null ? null : d + this.padding[0] + this.padding[1];
-    return s;
+    return mapKnownDims(s, [axis], (d) => d + this.padding[0] + this.padding[1]);
   }
 
   call(inputs: Tensor | Tensor[]): Tensor {
@@ -335,23 +350,14 @@ export class ZeroPadding2D extends Layer {
     this.inputSpec = { ndim: 4 };
   }
 
-  private spatialAxes(): [number, number] {
-    return this.dataFormat === 'channelsLast' ? [1, 2] : [2, 3];
-  }
-
   override computeOutputShape(inputShape: SymbolicShape | SymbolicShape[]): SymbolicShape {
-    const s = [...singleShape(inputShape, this.name)];
-    if (s.length !== 4) throw new Error(`${this.name}: input must have rank 4, got shape ${fmt(s)}`);
-    this.spatialAxes().forEach((axis, k) => {
-      const d = s[axis]!;
-      s[axis] = d === null ? null : d + this.padding[k]![0] + this.padding[k]![1];
-    });
-    return s;
+    const s = checkRank(singleShape(inputShape, this.name), 4, this.name);
+    return mapKnownDims(s, spatialAxes(this.dataFormat), (d, k) => d + this.padding[k]![0] + this.padding[k]![1]);
   }
 
   call(inputs: Tensor | Tensor[]): Tensor {
     const x = singleInput(inputs, this.name);
-    const [h, w] = this.spatialAxes();
+    const [h, w] = spatialAxes(this.dataFormat);
     return pad(x, x.shape.map((_, i): [number, number] => (i === h ? [...this.padding[0]] : i === w ? [...this.padding[1]] : [0, 0])));
   }
 
@@ -386,8 +392,7 @@ export class Cropping1D extends Layer {
   }
 
   override computeOutputShape(inputShape: SymbolicShape | SymbolicShape[]): SymbolicShape {
-    const s = singleShape(inputShape, this.name);
-    if (s.length !== 3) throw new Error(`${this.name}: input must have rank 3, got shape ${fmt(s)}`);
+    const s = checkRank(singleShape(inputShape, this.name), 3, this.name);
     return [s[0]!, this.kept(s), s[2]!];
   }
 
@@ -423,19 +428,13 @@ export class Cropping2D extends Layer {
   }
 
   private outShape(s: SymbolicShape): (number | null)[] {
-    if (s.length !== 4) throw new Error(`${this.name}: input must have rank 4, got shape ${fmt(s)}`);
-    const out = [...s];
-    const axes = this.dataFormat === 'channelsLast' ? [1, 2] : [2, 3];
-    axes.forEach((axis, k) => {
-      const d = s[axis]!;
-      if (d === null) return;
+    return mapKnownDims(checkRank(s, 4, this.name), spatialAxes(this.dataFormat), (d, k) => {
       const n = d - this.cropping[k]![0] - this.cropping[k]![1];
       if (n <= 0) {
         throw new Error(`${this.name}: cropping ${JSON.stringify(this.cropping)} removes all ${d} ${k === 0 ? 'rows' : 'columns'} of input shape ${fmt(s)}`);
       }
-      out[axis] = n;
+      return n;
     });
-    return out;
   }
 
   override computeOutputShape(inputShape: SymbolicShape | SymbolicShape[]): SymbolicShape {
@@ -445,7 +444,7 @@ export class Cropping2D extends Layer {
   call(inputs: Tensor | Tensor[]): Tensor {
     const x = singleInput(inputs, this.name);
     const size = this.outShape(x.shape) as number[];
-    const [h, w] = this.dataFormat === 'channelsLast' ? [1, 2] : [2, 3];
+    const [h, w] = spatialAxes(this.dataFormat);
     return slice(x, x.shape.map((_, i) => (i === h ? this.cropping[0][0] : i === w ? this.cropping[1][0] : 0)), size);
   }
 
@@ -472,9 +471,7 @@ export class UpSampling1D extends Layer {
   }
 
   override computeOutputShape(inputShape: SymbolicShape | SymbolicShape[]): SymbolicShape {
-    const s = singleShape(inputShape, this.name);
-    if (s.length !== 3) throw new Error(`${this.name}: input must have rank 3, got shape ${fmt(s)}`);
-    return [s[0]!, s[1] === null ? null : s[1]! * this.size, s[2]!];
+    return mapKnownDims(checkRank(singleShape(inputShape, this.name), 3, this.name), [1], (d) => d * this.size);
   }
 
   call(inputs: Tensor | Tensor[]): Tensor {
@@ -522,23 +519,14 @@ export class UpSampling2D extends Layer {
     this.inputSpec = { ndim: 4 };
   }
 
-  private spatialAxes(): [number, number] {
-    return this.dataFormat === 'channelsLast' ? [1, 2] : [2, 3];
-  }
-
   override computeOutputShape(inputShape: SymbolicShape | SymbolicShape[]): SymbolicShape {
-    const s = [...singleShape(inputShape, this.name)];
-    if (s.length !== 4) throw new Error(`${this.name}: input must have rank 4, got shape ${fmt(s)}`);
-    this.spatialAxes().forEach((axis, k) => {
-      const d = s[axis]!;
-      s[axis] = d === null ? null : d * this.size[k]!;
-    });
-    return s;
+    const s = checkRank(singleShape(inputShape, this.name), 4, this.name);
+    return mapKnownDims(s, spatialAxes(this.dataFormat), (d, k) => d * this.size[k]!);
   }
 
   call(inputs: Tensor | Tensor[]): Tensor {
     const x = singleInput(inputs, this.name);
-    const [h, w] = this.spatialAxes();
+    const [h, w] = spatialAxes(this.dataFormat);
     return engine().tidy(() => {
       if (this.interpolation === 'nearest') return repeatAlong(repeatAlong(x, h, this.size[0]), w, this.size[1]);
       // Columns first, then rows: the order of TensorFlow.js' kernel, so rounding matches too.

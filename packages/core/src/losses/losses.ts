@@ -7,57 +7,55 @@ import { registerClass, type ConfigDict } from '../serialization/registry.js';
 import { shapeToString } from '../util/shape.js';
 import { Loss, type LossArgs, type MaskedLosses } from './loss.js';
 import {
-  binaryCrossentropy, binaryFocalCrossentropy, categoricalCrossentropy, categoricalFocalCrossentropy, categoricalHinge,
+  type BinaryCrossentropyOptions, binaryCrossentropy, binaryFocalCrossentropy, categoricalCrossentropy, categoricalFocalCrossentropy, categoricalHinge,
   checkBinaryFocalOptions, checkBinaryOptions, checkCategoricalFocalOptions, checkCategoricalOptions, checkSparseOptions, cosineSimilarity, dice, hinge, huber,
   klDivergence, logCosh, meanAbsoluteError, meanAbsolutePercentageError, meanSquaredError, meanSquaredLogarithmicError,
   poisson, sparseCategoricalCrossentropyMasked, squaredHinge,
 } from './functions.js';
 import { checkNumber } from './utils.js';
 
-/** Computes `mean((yTrue - yPred)²)` over the last axis. */
-export class MeanSquaredError extends Loss {
-  static override readonly className = 'MeanSquaredError';
-  constructor(args: LossArgs = {}) {
-    super(args, 'mean_squared_error');
+/** The base of the losses without options of their own: each applies one per-sample loss function. */
+abstract class PerSampleLoss extends Loss {
+  protected constructor(args: LossArgs, defaultName: string, private readonly perSample: (yTrue: Tensor, yPred: Tensor) => Tensor) {
+    super(args, defaultName);
   }
   call(yTrue: Tensor, yPred: Tensor): Tensor {
-    return meanSquaredError(yTrue, yPred);
+    return this.perSample(yTrue, yPred);
+  }
+}
+
+/** Computes `mean((yTrue - yPred)²)` over the last axis. */
+export class MeanSquaredError extends PerSampleLoss {
+  static override readonly className = 'MeanSquaredError';
+  constructor(args: LossArgs = {}) {
+    super(args, 'mean_squared_error', meanSquaredError);
   }
 }
 registerClass('loss', MeanSquaredError);
 
 /** Computes `mean(|yTrue - yPred|)` over the last axis. */
-export class MeanAbsoluteError extends Loss {
+export class MeanAbsoluteError extends PerSampleLoss {
   static override readonly className = 'MeanAbsoluteError';
   constructor(args: LossArgs = {}) {
-    super(args, 'mean_absolute_error');
-  }
-  call(yTrue: Tensor, yPred: Tensor): Tensor {
-    return meanAbsoluteError(yTrue, yPred);
+    super(args, 'mean_absolute_error', meanAbsoluteError);
   }
 }
 registerClass('loss', MeanAbsoluteError);
 
 /** Computes `100 · mean(|(yTrue - yPred) / yTrue|)` over the last axis. */
-export class MeanAbsolutePercentageError extends Loss {
+export class MeanAbsolutePercentageError extends PerSampleLoss {
   static override readonly className = 'MeanAbsolutePercentageError';
   constructor(args: LossArgs = {}) {
-    super(args, 'mean_absolute_percentage_error');
-  }
-  call(yTrue: Tensor, yPred: Tensor): Tensor {
-    return meanAbsolutePercentageError(yTrue, yPred);
+    super(args, 'mean_absolute_percentage_error', meanAbsolutePercentageError);
   }
 }
 registerClass('loss', MeanAbsolutePercentageError);
 
 /** Computes `mean((log(yPred + 1) - log(yTrue + 1))²)` over the last axis. */
-export class MeanSquaredLogarithmicError extends Loss {
+export class MeanSquaredLogarithmicError extends PerSampleLoss {
   static override readonly className = 'MeanSquaredLogarithmicError';
   constructor(args: LossArgs = {}) {
-    super(args, 'mean_squared_logarithmic_error');
-  }
-  call(yTrue: Tensor, yPred: Tensor): Tensor {
-    return meanSquaredLogarithmicError(yTrue, yPred);
+    super(args, 'mean_squared_logarithmic_error', meanSquaredLogarithmicError);
   }
 }
 registerClass('loss', MeanSquaredLogarithmicError);
@@ -86,13 +84,10 @@ export class Huber extends Loss {
 registerClass('loss', Huber);
 
 /** The logarithm of the hyperbolic cosine of the prediction error. */
-export class LogCosh extends Loss {
+export class LogCosh extends PerSampleLoss {
   static override readonly className = 'LogCosh';
   constructor(args: LossArgs = {}) {
-    super(args, 'log_cosh');
-  }
-  call(yTrue: Tensor, yPred: Tensor): Tensor {
-    return logCosh(yTrue, yPred);
+    super(args, 'log_cosh', logCosh);
   }
 }
 registerClass('loss', LogCosh);
@@ -107,24 +102,34 @@ export interface BinaryCrossentropyArgs extends LossArgs {
   axis?: number;
 }
 
-/** Binary cross-entropy for 0/1 labels (one or more independent binary outputs per sample). */
-export class BinaryCrossentropy extends Loss {
-  static override readonly className = 'BinaryCrossentropy';
+/**
+ * The base of the binary and categorical cross-entropies and their focal forms: the options they
+ * share, as fields and config entries. `check` validates them after the name, as every loss does.
+ */
+abstract class CrossentropyLoss extends Loss {
   readonly fromLogits: boolean;
   readonly labelSmoothing: number;
   readonly axis: number;
-  constructor(args: BinaryCrossentropyArgs = {}) {
-    super(args, 'binary_crossentropy');
-    const o = checkBinaryOptions('BinaryCrossentropy', args);
+  protected constructor(args: BinaryCrossentropyArgs, defaultName: string, where: string, check: (where: string, options: BinaryCrossentropyOptions) => Required<BinaryCrossentropyOptions>) {
+    super(args, defaultName);
+    const o = check(where, args);
     this.fromLogits = o.fromLogits;
     this.labelSmoothing = o.labelSmoothing;
     this.axis = o.axis;
   }
-  call(yTrue: Tensor, yPred: Tensor): Tensor {
-    return binaryCrossentropy(yTrue, yPred, { fromLogits: this.fromLogits, labelSmoothing: this.labelSmoothing, axis: this.axis });
-  }
   override getConfig(): ConfigDict {
     return { ...super.getConfig(), fromLogits: this.fromLogits, labelSmoothing: this.labelSmoothing, axis: this.axis };
+  }
+}
+
+/** Binary cross-entropy for 0/1 labels (one or more independent binary outputs per sample). */
+export class BinaryCrossentropy extends CrossentropyLoss {
+  static override readonly className = 'BinaryCrossentropy';
+  constructor(args: BinaryCrossentropyArgs = {}) {
+    super(args, 'binary_crossentropy', 'BinaryCrossentropy', checkBinaryOptions);
+  }
+  call(yTrue: Tensor, yPred: Tensor): Tensor {
+    return binaryCrossentropy(yTrue, yPred, { fromLogits: this.fromLogits, labelSmoothing: this.labelSmoothing, axis: this.axis });
   }
 }
 registerClass('loss', BinaryCrossentropy);
@@ -140,20 +145,15 @@ export interface BinaryFocalCrossentropyArgs extends BinaryCrossentropyArgs {
 }
 
 /** Binary cross-entropy with a focal factor that down-weights easy examples (Lin et al., 2018). */
-export class BinaryFocalCrossentropy extends Loss {
+export class BinaryFocalCrossentropy extends CrossentropyLoss {
   static override readonly className = 'BinaryFocalCrossentropy';
-  readonly fromLogits: boolean;
-  readonly labelSmoothing: number;
-  readonly axis: number;
   readonly applyClassBalancing: boolean;
   readonly alpha: number;
   readonly gamma: number;
   constructor(args: BinaryFocalCrossentropyArgs = {}) {
-    super(args, 'binary_focal_crossentropy');
+    super(args, 'binary_focal_crossentropy', 'BinaryFocalCrossentropy', checkBinaryOptions);
+    // The shared options pass again here (already valid); the focal ones are checked after them.
     const o = checkBinaryFocalOptions('BinaryFocalCrossentropy', args);
-    this.fromLogits = o.fromLogits;
-    this.labelSmoothing = o.labelSmoothing;
-    this.axis = o.axis;
     this.applyClassBalancing = o.applyClassBalancing;
     this.alpha = o.alpha;
     this.gamma = o.gamma;
@@ -162,10 +162,7 @@ export class BinaryFocalCrossentropy extends Loss {
     return binaryFocalCrossentropy(yTrue, yPred, this);
   }
   override getConfig(): ConfigDict {
-    return {
-      ...super.getConfig(), fromLogits: this.fromLogits, labelSmoothing: this.labelSmoothing, axis: this.axis,
-      applyClassBalancing: this.applyClassBalancing, alpha: this.alpha, gamma: this.gamma,
-    };
+    return { ...super.getConfig(), applyClassBalancing: this.applyClassBalancing, alpha: this.alpha, gamma: this.gamma };
   }
 }
 registerClass('loss', BinaryFocalCrossentropy);
@@ -181,23 +178,13 @@ export interface CategoricalCrossentropyArgs extends LossArgs {
 }
 
 /** Cross-entropy for one-hot (or soft) labels over a class axis. */
-export class CategoricalCrossentropy extends Loss {
+export class CategoricalCrossentropy extends CrossentropyLoss {
   static override readonly className = 'CategoricalCrossentropy';
-  readonly fromLogits: boolean;
-  readonly labelSmoothing: number;
-  readonly axis: number;
   constructor(args: CategoricalCrossentropyArgs = {}) {
-    super(args, 'categorical_crossentropy');
-    const o = checkCategoricalOptions('CategoricalCrossentropy', args);
-    this.fromLogits = o.fromLogits;
-    this.labelSmoothing = o.labelSmoothing;
-    this.axis = o.axis;
+    super(args, 'categorical_crossentropy', 'CategoricalCrossentropy', checkCategoricalOptions);
   }
   call(yTrue: Tensor, yPred: Tensor): Tensor {
     return categoricalCrossentropy(yTrue, yPred, this);
-  }
-  override getConfig(): ConfigDict {
-    return { ...super.getConfig(), fromLogits: this.fromLogits, labelSmoothing: this.labelSmoothing, axis: this.axis };
   }
 }
 registerClass('loss', CategoricalCrossentropy);
@@ -211,19 +198,14 @@ export interface CategoricalFocalCrossentropyArgs extends CategoricalCrossentrop
 }
 
 /** Categorical cross-entropy with a focal factor `alpha · (1 - p)^gamma`. */
-export class CategoricalFocalCrossentropy extends Loss {
+export class CategoricalFocalCrossentropy extends CrossentropyLoss {
   static override readonly className = 'CategoricalFocalCrossentropy';
-  readonly fromLogits: boolean;
-  readonly labelSmoothing: number;
-  readonly axis: number;
   readonly alpha: number;
   readonly gamma: number;
   constructor(args: CategoricalFocalCrossentropyArgs = {}) {
-    super(args, 'categorical_focal_crossentropy');
+    super(args, 'categorical_focal_crossentropy', 'CategoricalFocalCrossentropy', checkCategoricalOptions);
+    // The shared options pass again here (already valid); the focal ones are checked after them.
     const o = checkCategoricalFocalOptions('CategoricalFocalCrossentropy', args);
-    this.fromLogits = o.fromLogits;
-    this.labelSmoothing = o.labelSmoothing;
-    this.axis = o.axis;
     this.alpha = o.alpha;
     this.gamma = o.gamma;
   }
@@ -231,7 +213,7 @@ export class CategoricalFocalCrossentropy extends Loss {
     return categoricalFocalCrossentropy(yTrue, yPred, this);
   }
   override getConfig(): ConfigDict {
-    return { ...super.getConfig(), fromLogits: this.fromLogits, labelSmoothing: this.labelSmoothing, axis: this.axis, alpha: this.alpha, gamma: this.gamma };
+    return { ...super.getConfig(), alpha: this.alpha, gamma: this.gamma };
   }
 }
 registerClass('loss', CategoricalFocalCrossentropy);
@@ -282,25 +264,19 @@ export class SparseCategoricalCrossentropy extends Loss {
 registerClass('loss', SparseCategoricalCrossentropy);
 
 /** Kullback-Leibler divergence `sum(yTrue · log(yTrue / yPred))` over the last axis. */
-export class KLDivergence extends Loss {
+export class KLDivergence extends PerSampleLoss {
   static override readonly className = 'KLDivergence';
   constructor(args: LossArgs = {}) {
-    super(args, 'kl_divergence');
-  }
-  call(yTrue: Tensor, yPred: Tensor): Tensor {
-    return klDivergence(yTrue, yPred);
+    super(args, 'kl_divergence', klDivergence);
   }
 }
 registerClass('loss', KLDivergence);
 
 /** Poisson loss `mean(yPred - yTrue · log(yPred))` over the last axis. */
-export class Poisson extends Loss {
+export class Poisson extends PerSampleLoss {
   static override readonly className = 'Poisson';
   constructor(args: LossArgs = {}) {
-    super(args, 'poisson');
-  }
-  call(yTrue: Tensor, yPred: Tensor): Tensor {
-    return poisson(yTrue, yPred);
+    super(args, 'poisson', poisson);
   }
 }
 registerClass('loss', Poisson);
@@ -329,37 +305,28 @@ export class CosineSimilarity extends Loss {
 registerClass('loss', CosineSimilarity);
 
 /** Hinge loss for ±1 labels (0/1 labels are converted). */
-export class Hinge extends Loss {
+export class Hinge extends PerSampleLoss {
   static override readonly className = 'Hinge';
   constructor(args: LossArgs = {}) {
-    super(args, 'hinge');
-  }
-  call(yTrue: Tensor, yPred: Tensor): Tensor {
-    return hinge(yTrue, yPred);
+    super(args, 'hinge', hinge);
   }
 }
 registerClass('loss', Hinge);
 
 /** Squared hinge loss for ±1 labels (0/1 labels are converted). */
-export class SquaredHinge extends Loss {
+export class SquaredHinge extends PerSampleLoss {
   static override readonly className = 'SquaredHinge';
   constructor(args: LossArgs = {}) {
-    super(args, 'squared_hinge');
-  }
-  call(yTrue: Tensor, yPred: Tensor): Tensor {
-    return squaredHinge(yTrue, yPred);
+    super(args, 'squared_hinge', squaredHinge);
   }
 }
 registerClass('loss', SquaredHinge);
 
 /** Categorical hinge loss for one-hot labels. */
-export class CategoricalHinge extends Loss {
+export class CategoricalHinge extends PerSampleLoss {
   static override readonly className = 'CategoricalHinge';
   constructor(args: LossArgs = {}) {
-    super(args, 'categorical_hinge');
-  }
-  call(yTrue: Tensor, yPred: Tensor): Tensor {
-    return categoricalHinge(yTrue, yPred);
+    super(args, 'categorical_hinge', categoricalHinge);
   }
 }
 registerClass('loss', CategoricalHinge);

@@ -177,28 +177,41 @@ export interface ConfusionCountArgs extends MetricArgs {
   thresholds?: number | readonly number[] | null;
 }
 
-abstract class ConfusionCount extends Metric {
+/**
+ * The base of the confusion counts, Precision and Recall: the user's thresholds (kept as given
+ * for the config), and updates of count variables at them.
+ */
+abstract class ThresholdMetric extends Metric {
   readonly thresholds: readonly number[];
   private readonly initThresholds: number | readonly number[] | null;
   private readonly evenly: boolean;
-  private readonly accumulator: Variable;
-  constructor(args: ConfusionCountArgs, defaultName: string, private readonly which: keyof ConfusionVariables) {
+  /** `fallback` is the threshold used when none is given. */
+  constructor(args: ConfusionCountArgs, defaultName: string, fallback: number) {
     super(args, defaultName);
     this.initThresholds = args.thresholds ?? null;
-    this.thresholds = parseThresholds(this.name, args.thresholds, 0.5);
+    this.thresholds = parseThresholds(this.name, args.thresholds, fallback);
     this.evenly = isEvenlyDistributed(this.thresholds);
-    this.accumulator = this.addVariable('accumulator', [this.thresholds.length]);
   }
-  updateState(yTrue: Tensor, yPred: Tensor, sampleWeight?: Tensor | null): void {
-    updateConfusionMatrixVariables(this.name, { [this.which]: this.accumulator }, yTrue, yPred, this.thresholds, {
-      sampleWeight, thresholdsDistributedEvenly: this.evenly,
-    });
-  }
-  result(): Tensor {
-    return engine().tidy(() => perThreshold(add(this.accumulator, 0), this.thresholds.length));
+  /** Adds this batch's counts at the thresholds to `vars`. */
+  protected updateCounts(vars: ConfusionVariables, yTrue: Tensor, yPred: Tensor, sampleWeight: Tensor | null | undefined, options: ConfusionOptions = {}): void {
+    updateConfusionMatrixVariables(this.name, vars, yTrue, yPred, this.thresholds, { ...options, sampleWeight, thresholdsDistributedEvenly: this.evenly });
   }
   override getConfig(): ConfigDict {
     return { ...super.getConfig(), thresholds: thresholdsConfig(this.initThresholds) };
+  }
+}
+
+abstract class ConfusionCount extends ThresholdMetric {
+  private readonly accumulator: Variable;
+  constructor(args: ConfusionCountArgs, defaultName: string, private readonly which: keyof ConfusionVariables) {
+    super(args, defaultName, 0.5);
+    this.accumulator = this.addVariable('accumulator', [this.thresholds.length]);
+  }
+  updateState(yTrue: Tensor, yPred: Tensor, sampleWeight?: Tensor | null): void {
+    this.updateCounts({ [this.which]: this.accumulator }, yTrue, yPred, sampleWeight);
+  }
+  result(): Tensor {
+    return engine().tidy(() => perThreshold(add(this.accumulator, 0), this.thresholds.length));
   }
 }
 
@@ -248,34 +261,27 @@ export interface PrecisionRecallArgs extends MetricArgs {
   classId?: number | null;
 }
 
-abstract class PrecisionRecallBase extends Metric {
-  readonly thresholds: readonly number[];
+abstract class PrecisionRecallBase extends ThresholdMetric {
   readonly topK: number | null;
   readonly classId: number | null;
   protected readonly truePositives: Variable;
   protected readonly other: Variable;
-  private readonly initThresholds: number | readonly number[] | null;
-  private readonly evenly: boolean;
   constructor(args: PrecisionRecallArgs, defaultName: string, private readonly otherKind: 'fp' | 'fn') {
-    super(args, defaultName);
+    // With topK and no thresholds, every prediction kept by the top-k filter counts as positive.
+    super(args, defaultName, args.topK == null ? 0.5 : NEG_INF);
     this.topK = args.topK == null ? null : checkInteger(this.name, 'topK', args.topK, 1);
     this.classId = args.classId == null ? null : checkInteger(this.name, 'classId', args.classId, 0);
-    this.initThresholds = args.thresholds ?? null;
-    this.thresholds = parseThresholds(this.name, args.thresholds, this.topK === null ? 0.5 : NEG_INF);
-    this.evenly = isEvenlyDistributed(this.thresholds);
     this.truePositives = this.addVariable('true_positives', [this.thresholds.length]);
     this.other = this.addVariable(otherKind === 'fp' ? 'false_positives' : 'false_negatives', [this.thresholds.length]);
   }
   updateState(yTrue: Tensor, yPred: Tensor, sampleWeight?: Tensor | null): void {
-    updateConfusionMatrixVariables(this.name, { tp: this.truePositives, [this.otherKind]: this.other }, yTrue, yPred, this.thresholds, {
-      sampleWeight, topK: this.topK, classId: this.classId, thresholdsDistributedEvenly: this.evenly,
-    });
+    this.updateCounts({ tp: this.truePositives, [this.otherKind]: this.other }, yTrue, yPred, sampleWeight, { topK: this.topK, classId: this.classId });
   }
   result(): Tensor {
     return engine().tidy(() => perThreshold(divideNoNan(this.truePositives, add(this.truePositives, this.other)), this.thresholds.length));
   }
   override getConfig(): ConfigDict {
-    return { ...super.getConfig(), thresholds: thresholdsConfig(this.initThresholds), topK: this.topK, classId: this.classId };
+    return { ...super.getConfig(), topK: this.topK, classId: this.classId };
   }
 }
 

@@ -18,8 +18,8 @@ function finite(where: string, name: string, value: number): number {
   return value;
 }
 
-/** Arguments of `ExponentialDecay`. */
-export interface ExponentialDecayArgs {
+/** Arguments of {@link ExponentialDecay} and {@link InverseTimeDecay}. */
+interface PeriodDecayArgs {
   initialLearningRate: number;
   /** Steps per decay period, > 0. */
   decaySteps: number;
@@ -29,75 +29,67 @@ export interface ExponentialDecayArgs {
   name?: string;
 }
 
-/** `initialLearningRate · decayRate^(step / decaySteps)` (staircase: the exponent is floored). */
-export class ExponentialDecay extends LearningRateSchedule {
-  static override readonly className: string = 'ExponentialDecay';
+/**
+ * The base of ExponentialDecay and InverseTimeDecay: the same arguments, checks and config; they
+ * differ only in the formula applied to the number of decay periods.
+ */
+abstract class PeriodDecay extends LearningRateSchedule {
   readonly initialLearningRate: number;
   readonly decaySteps: number;
   readonly decayRate: number;
   readonly staircase: boolean;
   readonly name: string;
 
-  constructor(args: ExponentialDecayArgs) {
+  protected constructor(where: string, args: PeriodDecayArgs) {
     super();
-    const w = 'ExponentialDecay';
-    this.initialLearningRate = finite(w, 'initialLearningRate', args?.initialLearningRate);
-    this.decaySteps = positive(w, 'decaySteps', args.decaySteps);
-    this.decayRate = finite(w, 'decayRate', args.decayRate);
+    this.initialLearningRate = finite(where, 'initialLearningRate', args?.initialLearningRate);
+    this.decaySteps = positive(where, 'decaySteps', args.decaySteps);
+    this.decayRate = finite(where, 'decayRate', args.decayRate);
     this.staircase = args.staircase ?? false;
-    this.name = args.name ?? w;
+    this.name = args.name ?? where;
   }
 
-  value(step: number): number {
-    let p = step / this.decaySteps;
-    if (this.staircase) p = Math.floor(p);
-    return this.initialLearningRate * this.decayRate ** p;
+  /** `step / decaySteps`, floored with `staircase`. */
+  protected periods(step: number): number {
+    const p = step / this.decaySteps;
+    return this.staircase ? Math.floor(p) : p;
   }
 
   getConfig(): ConfigDict {
     return { initialLearningRate: this.initialLearningRate, decaySteps: this.decaySteps, decayRate: this.decayRate, staircase: this.staircase, name: this.name };
+  }
+}
+
+/** Arguments of `ExponentialDecay`. */
+export interface ExponentialDecayArgs extends PeriodDecayArgs {}
+
+/** `initialLearningRate · decayRate^(step / decaySteps)` (staircase: the exponent is floored). */
+export class ExponentialDecay extends PeriodDecay {
+  static override readonly className: string = 'ExponentialDecay';
+
+  constructor(args: ExponentialDecayArgs) {
+    super('ExponentialDecay', args);
+  }
+
+  value(step: number): number {
+    return this.initialLearningRate * this.decayRate ** this.periods(step);
   }
 }
 registerClass('schedule', ExponentialDecay);
 
 /** Arguments of `InverseTimeDecay`. */
-export interface InverseTimeDecayArgs {
-  initialLearningRate: number;
-  /** Steps per decay period, > 0. */
-  decaySteps: number;
-  decayRate: number;
-  /** Decay in whole periods (`floor(step / decaySteps)`), default false. */
-  staircase?: boolean;
-  name?: string;
-}
+export interface InverseTimeDecayArgs extends PeriodDecayArgs {}
 
 /** `initialLearningRate / (1 + decayRate · step / decaySteps)` (staircase: the ratio is floored). */
-export class InverseTimeDecay extends LearningRateSchedule {
+export class InverseTimeDecay extends PeriodDecay {
   static override readonly className: string = 'InverseTimeDecay';
-  readonly initialLearningRate: number;
-  readonly decaySteps: number;
-  readonly decayRate: number;
-  readonly staircase: boolean;
-  readonly name: string;
 
   constructor(args: InverseTimeDecayArgs) {
-    super();
-    const w = 'InverseTimeDecay';
-    this.initialLearningRate = finite(w, 'initialLearningRate', args?.initialLearningRate);
-    this.decaySteps = positive(w, 'decaySteps', args.decaySteps);
-    this.decayRate = finite(w, 'decayRate', args.decayRate);
-    this.staircase = args.staircase ?? false;
-    this.name = args.name ?? w;
+    super('InverseTimeDecay', args);
   }
 
   value(step: number): number {
-    let p = step / this.decaySteps;
-    if (this.staircase) p = Math.floor(p);
-    return this.initialLearningRate / (1 + this.decayRate * p);
-  }
-
-  getConfig(): ConfigDict {
-    return { initialLearningRate: this.initialLearningRate, decaySteps: this.decaySteps, decayRate: this.decayRate, staircase: this.staircase, name: this.name };
+    return this.initialLearningRate / (1 + this.decayRate * this.periods(step));
   }
 }
 registerClass('schedule', InverseTimeDecay);

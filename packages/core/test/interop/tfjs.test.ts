@@ -2,28 +2,22 @@
  * Interop with the real TensorFlow.js 4.22 packages: models built and saved by TensorFlow.js load
  * in Strata and predict the same values, and models saved by Strata load in TensorFlow.js.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import * as fsp from 'node:fs/promises';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import * as st from '@strata/core';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { randomSource, randomValues, useCpu } from '../setup.js';
+import { useTempFolder } from '../temp-folder.js';
 import { io } from '../io/io-module.js';
 import { maxRelativeError, outputsOf, randomInput, strataCnn, strataTwoInputs } from '../io/models.js';
 
-let root: string;
-let count = 0;
-const freshDir = () => path.join(root, `m${count++}`);
+const freshDir = useTempFolder('strata-interop-').fresh;
 beforeAll(async () => {
   await useCpu();
   await tf.setBackend('cpu');
-  root = await fsp.mkdtemp(path.join(os.tmpdir(), 'strata-interop-'));
-});
-afterAll(async () => {
-  await fsp.rm(root, { recursive: true, force: true });
 });
 
 const TOLERANCE = 1e-5;

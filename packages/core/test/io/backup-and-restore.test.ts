@@ -1,21 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import * as fsp from 'node:fs/promises';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import * as st from '@strata/core';
 import { BackupAndRestore } from '../../dist/callbacks/backup-and-restore.js';
 import { randomSource, randomValues, useCpu } from '../setup.js';
+import { useTempFolder } from '../temp-folder.js';
 
-let root: string;
-let count = 0;
-const freshDir = () => path.join(root, `b${count++}`);
-beforeAll(async () => {
-  await useCpu();
-  root = await fsp.mkdtemp(path.join(os.tmpdir(), 'strata-backup-'));
-});
-afterAll(async () => {
-  await fsp.rm(root, { recursive: true, force: true });
-});
+const freshDir = useTempFolder('strata-backup-', 'b').fresh;
+beforeAll(useCpu);
 
 /** A model with dropout (so the random state matters), Adam (so optimizer state matters). */
 function makeModel(seed: number): st.Sequential {

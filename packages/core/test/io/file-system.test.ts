@@ -1,22 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as fsp from 'node:fs/promises';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { randomSource } from '../setup.js';
+import { useTempFolder } from '../temp-folder.js';
 import { io } from './io-module.js';
 
-let root: string;
-beforeAll(async () => {
-  root = await fsp.mkdtemp(path.join(os.tmpdir(), 'strata-io-fs-'));
-});
-afterAll(async () => {
-  await fsp.rm(root, { recursive: true, force: true });
-});
-
-let dirCount = 0;
-function freshDir(): string {
-  return path.join(root, `m${dirCount++}`);
-}
+const temp = useTempFolder('strata-io-fs-');
+const freshDir = temp.fresh;
 
 /** Artifacts with a recognisable topology and random float32 weights of the given sizes. */
 function artifacts(tag: string, sizes: number[], seed: number): io.ModelArtifacts {
@@ -106,7 +96,7 @@ describe('file:// handler', () => {
     await fsp.writeFile(path.join(dir, 'model.json'), '{"hello": 1}');
     await expect(io.fileSystem(dir).load!()).rejects.toThrow(/neither 'modelTopology' nor 'weightsManifest'/);
 
-    const file = path.join(root, 'a-file');
+    const file = path.join(temp.root, 'a-file');
     await fsp.writeFile(file, 'x');
     await expect(io.fileSystem(file).save!(a)).rejects.toThrow(/is a file; file:\/\/ saves a model as a directory/);
   });

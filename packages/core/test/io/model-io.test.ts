@@ -1,22 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import * as fsp from 'node:fs/promises';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import * as st from '@strata/core';
 import { randomSource, randomValues, useCpu } from '../setup.js';
+import { useTempFolder } from '../temp-folder.js';
 import { io } from './io-module.js';
 import { maxRelativeError, outputsOf, randomInput, randomizeWeights, strataCnn, strataTwoInputs } from './models.js';
 
-let root: string;
-let count = 0;
-const freshDir = () => path.join(root, `m${count++}`);
-beforeAll(async () => {
-  await useCpu();
-  root = await fsp.mkdtemp(path.join(os.tmpdir(), 'strata-model-io-'));
-});
-afterAll(async () => {
-  await fsp.rm(root, { recursive: true, force: true });
-});
+const freshDir = useTempFolder('strata-model-io-').fresh;
+beforeAll(useCpu);
 
 async function weightValues(m: st.Layer): Promise<number[][]> {
   return Promise.all(m.weights.map(async (w) => [...(await w.data())]));

@@ -7,25 +7,14 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as st from '@strata/core';
-import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { useCpu, randomSource, randomValues, expectClose } from '../setup.js';
-import { checkLayer, type TfjsLayer } from './harness.js';
+import { expectClose } from '../setup.js';
+import { checkLayer } from './harness.js';
+import { expectSameConfigAsTfjs, randomTensor, sizeOf, useCpuBackends } from './layer-test-utils.js';
 
-beforeAll(async () => {
-  await useCpu();
-  await tf.setBackend('cpu');
-});
+beforeAll(useCpuBackends);
 
 // ---- float64 oracles -------------------------------------------------------------------------
-
-const sizeOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
-
-function randomTensor(shape: number[], seed: number, lo = -2, hi = 2): { t: st.Tensor; v: number[] } {
-  const v = randomValues(randomSource(seed), sizeOf(shape), lo, hi);
-  return { t: st.tensor(v, shape), v };
-}
 
 /** TensorFlow's 'same' padding before the data in one dim. */
 function samePadBefore(inSize: number, k: number, stride: number, dilation: number): number {
@@ -120,23 +109,6 @@ const withBias = (values: number[], bias: ArrayLike<number>): number[] => values
 
 /** A random bias initializer, so the bias matters in every comparison. */
 const randomBias = { className: 'RandomUniform', config: { minval: -1, maxval: 1, seed: 9 } };
-
-/** Config as JSON would store it, TF.js' `undefined` entries written as null, without base keys. */
-function json(config: object, ignore: readonly string[] = []): Record<string, unknown> {
-  const out = JSON.parse(JSON.stringify(config, (_k, v: unknown) => (v === undefined ? null : v))) as Record<string, unknown>;
-  for (const key of ['name', 'trainable', 'dtype', 'batchInputShape', ...ignore]) delete out[key];
-  return out;
-}
-
-/** Our config and TF.js' agree key for key (base keys and `ignore` aside), and each loads the other's. */
-function expectSameConfigAsTfjs(ours: st.Layer, theirs: TfjsLayer, rebuildTfjs: (config: Record<string, unknown>) => TfjsLayer, ignore: readonly string[] = []): void {
-  const mine = json(ours.getConfig(), ignore);
-  expect(mine).toEqual(json(theirs.getConfig(), ignore));
-  expect(json(rebuildTfjs({ ...ours.getConfig() }).getConfig(), ignore)).toEqual(mine);
-  const cls = st.getRegisteredClass('layer', ours.getClassName())!;
-  const fromTfjs = cls.fromConfig(JSON.parse(JSON.stringify(theirs.getConfig())) as st.ConfigDict) as st.Layer;
-  expect(json(fromTfjs.getConfig(), ignore)).toEqual(mine);
-}
 
 type ConvArgs = Parameters<typeof tfl.layers.conv2d>[0];
 

@@ -6,32 +6,14 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as st from '@strata/core';
-import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { useCpu, randomSource, randomValues, expectClose } from '../setup.js';
+import { expectClose } from '../setup.js';
 import { checkLayer } from './harness.js';
+import { expectSameConfigAsTfjs, jsonWithoutBaseKeys, randomTensor, ravel, sizeOf, useCpuBackends } from './layer-test-utils.js';
 
-beforeAll(async () => {
-  await useCpu();
-  await tf.setBackend('cpu');
-});
+beforeAll(useCpuBackends);
 
 // ---- float64 oracle helpers ----------------------------------------------------------------
-
-const sizeOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
-
-function randomTensor(shape: number[], seed: number, lo = -2, hi = 2): { t: st.Tensor; v: number[] } {
-  const v = randomValues(randomSource(seed), sizeOf(shape), lo, hi);
-  return { t: st.tensor(v, shape), v };
-}
-
-/** Row-major flat index of `coords` in `shape`. */
-function flatIndex(coords: readonly number[], shape: readonly number[]): number {
-  let i = 0;
-  for (let d = 0; d < shape.length; d++) i = i * shape[d]! + coords[d]!;
-  return i;
-}
 
 /**
  * Float64 einsum of two operands (letters only): loops over every assignment of every index and
@@ -56,7 +38,7 @@ function einsumOracle(equation: string, a: ArrayLike<number>, aShape: readonly n
       rest = Math.floor(rest / s);
     }
     const pick = (spec: string) => [...spec].map((c) => at.get(c)!);
-    values[flatIndex(pick(out), outShape)]! += a[flatIndex(pick(ia), aShape)]! * b[flatIndex(pick(ib), bShape)]!;
+    values[ravel(pick(out), outShape)]! += a[ravel(pick(ia), aShape)]! * b[ravel(pick(ib), bShape)]!;
   }
   return { values, shape: outShape };
 }
@@ -72,26 +54,8 @@ function addBias(values: number[], shape: readonly number[], bias: ArrayLike<num
       rest = Math.floor(rest / shape[d]!);
     }
     const bc = biasShape.map((s, d) => (s === 1 ? 0 : coords[d + offset]!));
-    return v + bias[flatIndex(bc, biasShape)]!;
+    return v + bias[ravel(bc, biasShape)]!;
   });
-}
-
-/** Config as JSON would store it, TF.js' `undefined` entries written as null, without base keys. */
-function json(config: object): Record<string, unknown> {
-  const out = JSON.parse(JSON.stringify(config, (_k, v: unknown) => (v === undefined ? null : v))) as Record<string, unknown>;
-  for (const key of ['name', 'trainable', 'dtype', 'batchInputShape']) delete out[key];
-  return out;
-}
-
-/** Our config and TF.js' agree key for key (base keys aside), and each loads the other's. */
-function expectSameConfigAsTfjs(ours: st.Layer, theirs: ReturnType<typeof tfl.layers.dense> | ReturnType<typeof tfl.layers.activation>, rebuildTfjs: (config: Record<string, unknown>) => { getConfig(): object }): void {
-  const mine = json(ours.getConfig());
-  expect(mine).toEqual(json(theirs.getConfig()));
-  // TF.js builds the same layer from our config, and we build it from TF.js' config.
-  expect(json(rebuildTfjs({ ...ours.getConfig() }).getConfig())).toEqual(mine);
-  const cls = st.getRegisteredClass('layer', ours.getClassName())!;
-  const fromTfjs = cls.fromConfig(JSON.parse(JSON.stringify(theirs.getConfig())) as st.ConfigDict) as st.Layer;
-  expect(json(fromTfjs.getConfig())).toEqual(mine);
 }
 
 // ---- Dense -----------------------------------------------------------------------------------
@@ -149,7 +113,7 @@ describe('Dense', () => {
   it('default config has TensorFlow.js keys; inputDim sets the input shape', async () => {
     const layer = st.layers.dense({ units: 2, inputDim: 5 });
     const config = layer.getConfig();
-    expect(Object.keys(json(config)).sort()).toEqual(Object.keys(json(tfl.layers.dense({ units: 2 }).getConfig())).sort());
+    expect(Object.keys(jsonWithoutBaseKeys(config)).sort()).toEqual(Object.keys(jsonWithoutBaseKeys(tfl.layers.dense({ units: 2 }).getConfig())).sort());
     expect(config['kernelInitializer']).toEqual({ className: 'GlorotUniform', config: { seed: null } });
     expect(config['batchInputShape']).toEqual([null, 5]);
     expect(layer.computeOutputShape([null, 4, 5])).toEqual([null, 4, 2]);
@@ -252,7 +216,7 @@ describe('EinsumDense', () => {
   it('config has the Keras 3 keys (camelCase) and round-trips', async () => {
     const layer = st.layers.einsumDense({ equation: 'abc,cd->abd', outputShape: [null, 8], biasAxes: 'd', activation: 'relu', kernelRegularizer: 'l2' });
     const config = layer.getConfig();
-    expect(Object.keys(json(config)).sort()).toEqual(['activation', 'activityRegularizer', 'biasAxes', 'biasConstraint', 'biasInitializer', 'biasRegularizer',
+    expect(Object.keys(jsonWithoutBaseKeys(config)).sort()).toEqual(['activation', 'activityRegularizer', 'biasAxes', 'biasConstraint', 'biasInitializer', 'biasRegularizer',
       'equation', 'kernelConstraint', 'kernelInitializer', 'kernelRegularizer', 'outputShape'].sort());
     expect(config['outputShape']).toEqual([null, 8]);
     expect(config['kernelRegularizer']).toEqual({ className: 'L2', config: { l2: 0.01 } });

@@ -1,36 +1,18 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as st from '@strata/core';
-import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { expectClose, randomSource, randomValues, useCpu } from '../setup.js';
-import { checkLayer, type TfjsLayer } from './harness.js';
+import { expectClose, randomSource, randomValues } from '../setup.js';
+import { checkLayer } from './harness.js';
+import { NO_TRAINING, NO_WEIGHTS, expectSameConfig, plain, ravel, sizeOf, unravel, useCpuBackends } from './layer-test-utils.js';
 
-beforeAll(async () => {
-  await useCpu();
-  await tf.setBackend('cpu');
-});
+beforeAll(useCpuBackends);
 
 const L = st.layers;
-const NO_WEIGHTS = { trainable: 0, nonTrainable: 0, params: 0 };
-const NO_TRAINING = 'no trainable weights';
-
-// ---- float64 oracle helpers (plain JS, independent of core) ----
-const prod = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1);
-function unravel(flat: number, shape: readonly number[]): number[] {
-  const idx = new Array<number>(shape.length);
-  for (let d = shape.length - 1; d >= 0; d--) {
-    idx[d] = flat % shape[d]!;
-    flat = Math.floor(flat / shape[d]!);
-  }
-  return idx;
-}
-const ravel = (idx: readonly number[], shape: readonly number[]): number => idx.reduce((acc, i, d) => acc * shape[d]! + i, 0);
 
 interface Input { values: number[]; shape: number[] }
 const makeInputs = (shapes: number[][], seed = 11): Input[] => {
   const rand = randomSource(seed);
-  return shapes.map((shape) => ({ values: randomValues(rand, prod(shape)), shape }));
+  return shapes.map((shape) => ({ values: randomValues(rand, sizeOf(shape)), shape }));
 };
 const toTensors = (inputs: Input[]): st.Tensor[] => inputs.map((i) => st.tensor(i.values, i.shape));
 
@@ -42,7 +24,7 @@ function mergeOracle(inputs: Input[], f: (values: number[]) => number): { shape:
   const rank = Math.max(...inputs.map((i) => i.shape.length));
   const shapes = inputs.map(({ shape }) => [shape[0]!, ...new Array<number>(rank - shape.length).fill(1), ...shape.slice(1)]);
   const out = Array.from({ length: rank }, (_, d) => Math.max(...shapes.map((s) => s[d]!)));
-  const values = Array.from({ length: prod(out) }, (_, flat) => {
+  const values = Array.from({ length: sizeOf(out) }, (_, flat) => {
     const idx = unravel(flat, out);
     return f(inputs.map((inp, k) => inp.values[ravel(idx.map((v, d) => (shapes[k]![d] === 1 ? 0 : v)), shapes[k]!)]!));
   });
@@ -77,7 +59,7 @@ function dotOracle(x0: Input, x1: Input, a0: number, a1: number, normalize = fal
     return Math.sqrt(Math.max(s, 1e-7));
   };
   const outShape = [batch, ...rest0.map((i) => x0.shape[i]!), ...rest1.map((i) => x1.shape[i]!)];
-  const values = Array.from({ length: prod(outShape) }, (_, flat) => {
+  const values = Array.from({ length: sizeOf(outShape) }, (_, flat) => {
     const o = unravel(flat, outShape);
     const i0 = new Array<number>(x0.shape.length).fill(0);
     const i1 = new Array<number>(x1.shape.length).fill(0);
@@ -95,31 +77,6 @@ function dotOracle(x0: Input, x1: Input, a0: number, a1: number, normalize = fal
     return s;
   });
   return { shape: outShape.length === 1 ? [batch, 1] : outShape, values };
-}
-
-function plain(config: object): Record<string, unknown> {
-  const c = JSON.parse(JSON.stringify(config)) as Record<string, unknown>;
-  delete c['name'];
-  return c;
-}
-
-/** TensorFlow.js writes dtype only for layers given an input shape; Strata always writes it (float32). */
-function expectConfigMatch(ours: Record<string, unknown>, theirs: Record<string, unknown>): void {
-  const { dtype, ...rest } = ours;
-  if ('dtype' in theirs) expect(ours).toEqual(theirs);
-  else {
-    expect(dtype).toBe('float32');
-    expect(rest).toEqual(theirs);
-  }
-}
-
-/** Strata's and TensorFlow.js' configs for the same arguments are equal, and each loads the other's. */
-function expectSameConfig(make: (args: Record<string, unknown>) => st.Layer, makeTf: (args: Record<string, unknown>) => TfjsLayer, args: Record<string, unknown>): void {
-  const ours = plain(make(args).getConfig());
-  const theirs = plain(makeTf(args).getConfig());
-  expectConfigMatch(ours, theirs);
-  expectConfigMatch(plain(make(theirs).getConfig()), theirs);
-  expectConfigMatch(ours, plain(makeTf(structuredClone(ours)).getConfig()));
 }
 
 const elementwise = [

@@ -8,31 +8,17 @@ import * as st from '@strata/core';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { useCpu, randomSource, randomValues } from '../setup.js';
+import { randomSource, randomValues } from '../setup.js';
 import { checkLayer } from './harness.js';
+import { json, maxRelError, randomTensor, sizeOf, unravel, useCpuBackends } from './layer-test-utils.js';
 
-beforeAll(async () => {
-  await useCpu();
-  await tf.setBackend('cpu');
-});
+beforeAll(useCpuBackends);
 
 // ---- float64 oracle helpers ----------------------------------------------------------------
 
-const sizeOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
-
-/** The coordinates of flat index `i` in a row-major `shape`. */
-function coords(i: number, shape: readonly number[]): number[] {
-  const out = new Array<number>(shape.length);
-  for (let d = shape.length - 1; d >= 0; d--) {
-    out[d] = i % shape[d]!;
-    i = Math.floor(i / shape[d]!);
-  }
-  return out;
-}
-
 /** A key per element from the coordinates on `axes` (the elements sharing statistics). */
 function keyOf(shape: readonly number[], axes: readonly number[], map: (c: number[]) => number[] = (c) => axes.map((a) => c[a]!)): (i: number) => string {
-  return (i) => map(coords(i, shape)).join(',');
+  return (i) => map(unravel(i, shape)).join(',');
 }
 
 /** Float64 mean and population variance of the elements grouped by `key`. */
@@ -53,25 +39,6 @@ function groupMoments(x: ArrayLike<number>, key: (i: number) => string): { mean:
   }
   const variance = new Map([...sq].map(([k, v]) => [k, v / sums.get(k)![1]]));
   return { mean, variance };
-}
-
-function maxRelError(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
-  expect(actual.length).toBe(expected.length);
-  let worst = 0;
-  for (let i = 0; i < expected.length; i++) worst = Math.max(worst, Math.abs(actual[i]! - expected[i]!) / Math.max(1, Math.abs(expected[i]!)));
-  return worst;
-}
-
-function randomTensor(shape: number[], seed: number, lo = -2, hi = 2): { t: st.Tensor; v: number[] } {
-  const v = randomValues(randomSource(seed), sizeOf(shape), lo, hi);
-  return { t: st.tensor(v, shape), v };
-}
-
-/** Config as JSON would store it, TF.js' `undefined` entries written as null. */
-function json(config: object): Record<string, unknown> {
-  const out = JSON.parse(JSON.stringify(config, (_k, v: unknown) => (v === undefined ? null : v))) as Record<string, unknown>;
-  delete out['name'];
-  return out;
 }
 
 const uniform = (minval: number, maxval: number, seed: number) => ({ className: 'RandomUniform', config: { minval, maxval, seed } });
@@ -190,7 +157,7 @@ describe('BatchNormalization', () => {
         const beta = Array.from(layer.beta!.dataSync());
         const { mean, variance } = groupMoments(v, key);
         const expected = v.map((xi, i) => {
-          const c = coords(i, shape)[ax]!;
+          const c = unravel(i, shape)[ax]!;
           return ((xi - mean.get(`${c}`)!) / Math.sqrt(variance.get(`${c}`)! + epsilon)) * gamma[c]! + beta[c]!;
         });
         expect(maxRelError(y.dataSync(), expected), `training output, step ${step}`).toBeLessThanOrEqual(1e-5);
@@ -206,7 +173,7 @@ describe('BatchNormalization', () => {
       const beta = Array.from(layer.beta!.dataSync());
       const y = layer.apply(t);
       const expected = v.map((xi, i) => {
-        const c = coords(i, shape)[ax]!;
+        const c = unravel(i, shape)[ax]!;
         return ((xi - movingMean[c]!) / Math.sqrt(movingVar[c]! + epsilon)) * gamma[c]! + beta[c]!;
       });
       expect(maxRelError(y.dataSync(), expected), 'inference output').toBeLessThanOrEqual(1e-5);
@@ -329,7 +296,7 @@ describe('LayerNormalization', () => {
       const beta = layer.beta!.dataSync();
       const paramIndex = (c: number[]) => axes.reduce((acc, a) => acc * shape[a]! + c[a]!, 0);
       const expected = v.map((xi, i) => {
-        const c = coords(i, shape);
+        const c = unravel(i, shape);
         const k = others.map((a) => c[a]).join(',');
         return ((xi - mean.get(k)!) / Math.sqrt(variance.get(k)! + eps)) * gamma[paramIndex(c)]! + beta[paramIndex(c)]!;
       });
@@ -365,7 +332,7 @@ function groupNormOracle(v: number[], shape: readonly number[], axis: number, gr
   const { mean, variance } = groupMoments(v, key);
   return v.map((xi, i) => {
     const k = key(i);
-    const ch = coords(i, shape)[axis]!;
+    const ch = unravel(i, shape)[axis]!;
     return ((xi - mean.get(k)!) / Math.sqrt(variance.get(k)! + eps)) * gamma[ch]! + beta[ch]!;
   });
 }
@@ -451,7 +418,7 @@ describe('RMSNormalization', () => {
         ms.set(key(i), [e[0] + xi * xi, e[1] + 1]);
       });
       const expected = v.map((xi, i) => {
-        const c = coords(i, shape);
+        const c = unravel(i, shape);
         const [sq, n] = ms.get(key(i))!;
         return (xi / Math.sqrt(sq / n + 1e-6)) * scaleValues[axes.reduce((acc, a) => acc * shape[a]! + c[a]!, 0)]!;
       });

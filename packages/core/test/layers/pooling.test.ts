@@ -6,23 +6,12 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as st from '@strata/core';
-import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { useCpu, randomSource, randomValues, expectClose } from '../setup.js';
+import { expectClose } from '../setup.js';
 import { checkLayer, type TfjsLayer } from './harness.js';
+import { expectSameConfigAsTfjs, jsonWithoutBaseKeys, randomTensor, sizeOf, useCpuBackends } from './layer-test-utils.js';
 
-beforeAll(async () => {
-  await useCpu();
-  await tf.setBackend('cpu');
-});
-
-const sizeOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
-
-function randomTensor(shape: number[], seed: number, lo = -2, hi = 2): { t: st.Tensor; v: number[] } {
-  const v = randomValues(randomSource(seed), sizeOf(shape), lo, hi);
-  return { t: st.tensor(v, shape), v };
-}
+beforeAll(useCpuBackends);
 
 /** TensorFlow's 'same' padding before the data in one dim. */
 function samePadBefore(inSize: number, k: number, stride: number): number {
@@ -63,23 +52,6 @@ function poolOracle(kind: 'max' | 'avg', x: ArrayLike<number>, [n, h, w, c]: num
     }
   }
   return { values, shape: [n, oh, ow, c] };
-}
-
-/** Config as JSON would store it, without base keys. */
-function json(config: object): Record<string, unknown> {
-  const out = JSON.parse(JSON.stringify(config, (_k, v: unknown) => (v === undefined ? null : v))) as Record<string, unknown>;
-  for (const key of ['name', 'trainable', 'dtype', 'batchInputShape']) delete out[key];
-  return out;
-}
-
-/** Our config and TF.js' agree key for key (base keys aside), and each loads the other's. */
-function expectSameConfigAsTfjs(ours: st.Layer, theirs: TfjsLayer, rebuildTfjs: (config: Record<string, unknown>) => TfjsLayer): void {
-  const mine = json(ours.getConfig());
-  expect(mine).toEqual(json(theirs.getConfig()));
-  expect(json(rebuildTfjs({ ...ours.getConfig() }).getConfig())).toEqual(mine);
-  const cls = st.getRegisteredClass('layer', ours.getClassName())!;
-  const fromTfjs = cls.fromConfig(JSON.parse(JSON.stringify(theirs.getConfig())) as st.ConfigDict) as st.Layer;
-  expect(json(fromTfjs.getConfig())).toEqual(mine);
 }
 
 const noWeights = { trainable: 0, nonTrainable: 0, params: 0 };
@@ -157,8 +129,8 @@ for (const group of windowed) {
     it('config matches TensorFlow.js, both ways', async () => {
       const args = group.rank === 1 ? { poolSize: 3, strides: 2, padding: 'same' } : { poolSize: [3, 2], strides: [1, 2], padding: 'same', dataFormat: 'channelsLast' };
       expectSameConfigAsTfjs(group.ours(args), group.tfjs(args as never), (config) => group.tfjs(config as never));
-      const defaults = json(group.ours({}).getConfig());
-      expect(defaults).toEqual(json(group.tfjs({} as never).getConfig()));
+      const defaults = jsonWithoutBaseKeys(group.ours({}).getConfig());
+      expect(defaults).toEqual(jsonWithoutBaseKeys(group.tfjs({} as never).getConfig()));
     });
   });
 }

@@ -5,38 +5,18 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as st from '@strata/core';
-import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { useCpu, randomSource, randomValues } from '../setup.js';
+import { randomSource, randomValues } from '../setup.js';
 import { checkLayer } from './harness.js';
+import { json, maxRelError, randomTensor, sizeOf, unravel, useCpuBackends } from './layer-test-utils.js';
 
-beforeAll(async () => {
-  await useCpu();
-  await tf.setBackend('cpu');
-});
-
-const sizeOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
-
-function randomTensor(shape: number[], seed: number, lo = -2, hi = 2): { t: st.Tensor; v: number[] } {
-  const v = randomValues(randomSource(seed), sizeOf(shape), lo, hi);
-  return { t: st.tensor(v, shape), v };
-}
-
-function coords(i: number, shape: readonly number[]): number[] {
-  const out = new Array<number>(shape.length);
-  for (let d = shape.length - 1; d >= 0; d--) {
-    out[d] = i % shape[d]!;
-    i = Math.floor(i / shape[d]!);
-  }
-  return out;
-}
+beforeAll(useCpuBackends);
 
 /** Float64 mean and population variance per index of the kept axes (row-major over those axes). */
 function keptMoments(v: readonly number[], shape: readonly number[], keep: readonly number[]): { mean: number[]; variance: number[] } {
   const k = sizeOf(keep.map((a) => shape[a]!));
   const slot = (i: number) => {
-    const c = coords(i, shape);
+    const c = unravel(i, shape);
     return keep.reduce((acc, a) => acc * shape[a]! + c[a]!, 0);
   };
   const sum = new Array<number>(k).fill(0);
@@ -51,28 +31,15 @@ function keptMoments(v: readonly number[], shape: readonly number[], keep: reado
   return { mean, variance: sq.map((s, j) => s / n[j]!) };
 }
 
-function maxRelError(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
-  expect(actual.length).toBe(expected.length);
-  let worst = 0;
-  for (let i = 0; i < expected.length; i++) worst = Math.max(worst, Math.abs(actual[i]! - expected[i]!) / Math.max(1, Math.abs(expected[i]!)));
-  return worst;
-}
-
 /** The float64 oracle of Normalization's call. */
 function normalizeOracle(v: readonly number[], shape: readonly number[], keep: readonly number[], mean: readonly number[], variance: readonly number[], invert = false): number[] {
   return v.map((x, i) => {
-    const c = coords(i, shape);
+    const c = unravel(i, shape);
     const j = keep.reduce((acc, a) => acc * shape[a]! + c[a]!, 0);
     const std = Math.max(Math.sqrt(variance[mean.length === 1 ? 0 : j]!), 1e-7);
     const m = mean[mean.length === 1 ? 0 : j]!;
     return invert ? m + x * std : (x - m) / std;
   });
-}
-
-function json(config: object): Record<string, unknown> {
-  const out = JSON.parse(JSON.stringify(config, (_k, v: unknown) => (v === undefined ? null : v))) as Record<string, unknown>;
-  delete out['name'];
-  return out;
 }
 
 describe('Normalization', () => {

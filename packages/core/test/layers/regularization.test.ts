@@ -6,32 +6,15 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as st from '@strata/core';
-import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { useCpu, randomSource, randomValues } from '../setup.js';
+import { randomSource, randomValues } from '../setup.js';
 import { checkLayer } from './harness.js';
+import { json, randomTensor, useCpuBackends } from './layer-test-utils.js';
 
-beforeAll(async () => {
-  await useCpu();
-  await tf.setBackend('cpu');
-});
+beforeAll(useCpuBackends);
 
-const sizeOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 const noWeights = { trainable: 0, nonTrainable: 0, params: 0 };
 const noTrainingReason = 'no weights to train';
-
-function randomTensor(shape: number[], seed: number, lo = -2, hi = 2): { t: st.Tensor; v: number[] } {
-  const v = randomValues(randomSource(seed), sizeOf(shape), lo, hi);
-  return { t: st.tensor(v, shape), v };
-}
-
-/** Config as JSON would store it, TF.js' `undefined` entries written as null. */
-function json(config: object): Record<string, unknown> {
-  const out = JSON.parse(JSON.stringify(config, (_k, v: unknown) => (v === undefined ? null : v))) as Record<string, unknown>;
-  delete out['name'];
-  return out;
-}
 
 function meanStd(values: readonly number[]): { mean: number; std: number } {
   const mean = values.reduce((a, b) => a + b, 0) / values.length;

@@ -1,71 +1,25 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as st from '@strata/core';
-import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { expectClose, randomSource, randomValues, useCpu } from '../setup.js';
-import { checkLayer, type TfjsLayer } from './harness.js';
+import { expectClose, randomSource, randomValues } from '../setup.js';
+import { checkLayer } from './harness.js';
+import { NO_TRAINING, NO_WEIGHTS, expectConfigMatch, expectSameConfig, plain, ravel, sizeOf, unravel, useCpuBackends } from './layer-test-utils.js';
 
-beforeAll(async () => {
-  await useCpu();
-  await tf.setBackend('cpu');
-});
+beforeAll(useCpuBackends);
 
 const L = st.layers;
-const NO_WEIGHTS = { trainable: 0, nonTrainable: 0, params: 0 };
-const NO_TRAINING = 'no trainable weights';
 
-// ---- float64 oracle helpers (plain JS, independent of core) ----
-const prod = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1);
-function unravel(flat: number, shape: readonly number[]): number[] {
-  const idx = new Array<number>(shape.length);
-  for (let d = shape.length - 1; d >= 0; d--) {
-    idx[d] = flat % shape[d]!;
-    flat = Math.floor(flat / shape[d]!);
-  }
-  return idx;
-}
-const ravel = (idx: readonly number[], shape: readonly number[]): number => idx.reduce((acc, i, d) => acc * shape[d]! + i, 0);
 /** Every element of an `outShape` tensor from its multi-index. */
 const build = (outShape: readonly number[], f: (idx: number[]) => number): number[] =>
-  Array.from({ length: prod(outShape) }, (_, i) => f(unravel(i, outShape)));
+  Array.from({ length: sizeOf(outShape) }, (_, i) => f(unravel(i, outShape)));
 
 /** Applies `layer` to a random input of `shape` and returns input values, output and its values. */
 function run(layer: st.Layer, shape: number[], seed = 3): { x: number[]; y: st.Tensor; out: number[] } {
-  const x = randomValues(randomSource(seed), prod(shape));
+  const x = randomValues(randomSource(seed), sizeOf(shape));
   const t = st.tensor(x, shape);
   const y = layer.apply(t);
   t.dispose();
   return { x, y, out: Array.from(y.dataSync()) };
-}
-
-/** JSON form of a config without the (auto-generated) name. */
-function plain(config: object): Record<string, unknown> {
-  const c = JSON.parse(JSON.stringify(config)) as Record<string, unknown>;
-  delete c['name'];
-  return c;
-}
-
-/**
- * Strata's config equals TensorFlow.js' one. TensorFlow.js writes dtype only for layers given an
- * input shape; Strata's base Layer always writes it (float32), which TensorFlow.js reads.
- */
-function expectConfigMatch(ours: Record<string, unknown>, theirs: Record<string, unknown>): void {
-  const { dtype, ...rest } = ours;
-  if ('dtype' in theirs) expect(ours).toEqual(theirs);
-  else {
-    expect(dtype).toBe('float32');
-    expect(rest).toEqual(theirs);
-  }
-}
-
-/** Strata's and TensorFlow.js' configs for the same arguments are equal, and each loads the other's. */
-function expectSameConfig(make: (args: Record<string, unknown>) => st.Layer, makeTf: (args: Record<string, unknown>) => TfjsLayer, args: Record<string, unknown>): void {
-  const ours = plain(make(args).getConfig());
-  const theirs = plain(makeTf(args).getConfig());
-  expectConfigMatch(ours, theirs);
-  expectConfigMatch(plain(make(theirs).getConfig()), theirs);
-  expectConfigMatch(ours, plain(makeTf(structuredClone(ours)).getConfig()));
 }
 
 describe('Reshape', () => {

@@ -143,7 +143,7 @@ export class Model extends Layer implements CallbackModel {
   private async stepOnBatch(b: Batch, where: string, nanIsFatal: boolean, position: string): Promise<{ applied: boolean; logs: Logs }> {
     const c = this.requireCompiled(where);
     // Subclassed models create their layers' weights on the first call: run it before listing them.
-    if (!this.calledOnce) engine().tidy(() => this.forward(b.xs, false));
+    if (!this.calledOnce) engine().tidy(() => { this.forward(b.xs, false); });
     const vars = this.trainableWeights;
     const batchSize = b.xs[0]!.shape[0]!;
     let outputs: Tensor[] = [];

@@ -163,7 +163,10 @@ describe('training behaviour', () => {
   }
   const { xv, labels } = data(21, 96, 4, 3);
 
-  it('does not grow memory between epoch 1 and epoch 10', async () => {
+  it('does not grow memory between epoch 1 and epoch 10, and dispose frees everything fit made', async () => {
+    // Tensors freed by the GC safety net count too: only an undisposed tensor can end up there.
+    const undisposed = () => st.memory().tensors + st.memory().collected;
+    const start = undisposed();
     const x = st.tensor(xv, [96, 4]);
     const y = st.tensor(labels, [96], 'int32');
     const model = mlp();
@@ -175,6 +178,7 @@ describe('training behaviour', () => {
     expect(new Set(tensors).size).toBe(1);
     st.dispose([x, y]);
     model.dispose();
+    expect(undisposed()).toBe(start);
   });
 
   it('the same seed gives identical weights; freezing keeps weights unchanged', async () => {

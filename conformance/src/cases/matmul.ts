@@ -16,7 +16,7 @@ const SPECS: [string, number[], number[], boolean, boolean][] = [
   ['vector-like', [1, 33], [33, 1], false, false],
   ['batched', [3, 4, 5], [3, 5, 6], false, false],
   ['batch broadcast', [2, 1, 4, 5], [3, 5, 6], false, false],
-  ['batch broadcast, b batched', [1, 4, 5], [3, 5, 2], false, true],
+  ['batch broadcast, b batched', [1, 4, 5], [3, 2, 5], false, true],
   ['rank 5 broadcast', [2, 1, 2, 3, 4], [3, 1, 4, 2], false, false],
   ['empty m', [0, 5], [5, 3], false, false],
   ['empty k (zeros)', [4, 0], [0, 3], false, false],

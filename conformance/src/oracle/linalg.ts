@@ -26,6 +26,9 @@ export function matMul(a: OTensor, b: OTensor, transposeA: boolean, transposeB: 
   const m = transposeA ? a.shape[ra - 1]! : a.shape[ra - 2]!;
   const k = transposeA ? a.shape[ra - 2]! : a.shape[ra - 1]!;
   const n = transposeB ? b.shape[rb - 2]! : b.shape[rb - 1]!;
+  // A malformed case must fail here, not read past the end of b.
+  const kb = transposeB ? b.shape[rb - 1]! : b.shape[rb - 2]!;
+  if (kb !== k) throw new Error(`oracle matMul: inner dims differ, ${k} (a [${a.shape}]) vs ${kb} (b [${b.shape}])`);
   const batch = broadcastAll(a.shape.slice(0, -2), b.shape.slice(0, -2));
   const shape = [...batch, m, n];
   const out = new Float64Array(numel(shape));

@@ -1,0 +1,14 @@
+/*
+ * The two web-platform names the loader needs, declared minimally so this package compiles
+ * without DOM or Node typings (like core). Nothing exported mentions them, so the published
+ * .d.ts files do not depend on these declarations.
+ */
+interface ImportMeta {
+  readonly url: string;
+}
+
+declare class URL {
+  constructor(url: string, base?: string);
+  readonly href: string;
+  readonly protocol: string;
+}

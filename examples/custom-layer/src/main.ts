@@ -7,30 +7,19 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import * as st from '@strata/core';
 import '@strata/backend-cpu';
+import '@strata/backend-wasm';
+import { numberOption, parseCommandLine, runMain } from '@strata/example-common';
 import { runCustomLayer } from './train.js';
 
-const { values: args } = parseArgs({
-  options: {
-    'save-dir': { type: 'string' },
-    centers: { type: 'string', default: '12' },
-    epochs: { type: 'string', default: '60' },
-    'learning-rate': { type: 'string', default: '0.03' },
-    seed: { type: 'string', default: '42' },
-  },
+const args = parseCommandLine({
+  'save-dir': { type: 'string' },
+  centers: { type: 'string', default: '12' },
+  epochs: { type: 'string', default: '60' },
+  'learning-rate': { type: 'string', default: '0.03' },
+  seed: { type: 'string', default: '42' },
 });
-
-function numberArg(name: Exclude<keyof typeof args, 'save-dir'>, integer: boolean): number {
-  const raw = args[name];
-  const value = Number(raw);
-  if (raw === undefined || raw === '' || !Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
-    console.error(`--${name} must be a positive ${integer ? 'integer' : 'number'}, got ${String(raw)}`);
-    process.exit(2);
-  }
-  return value;
-}
 
 async function main(): Promise<void> {
   console.log(`Backend: ${await st.ready()}`);
@@ -38,10 +27,10 @@ async function main(): Promise<void> {
   const started = performance.now();
   const r = await runCustomLayer({
     saveDir,
-    centers: numberArg('centers', true),
-    epochs: numberArg('epochs', true),
-    learningRate: numberArg('learning-rate', false),
-    seed: numberArg('seed', true),
+    centers: numberOption(args, 'centers', 'count'),
+    epochs: numberOption(args, 'epochs', 'count'),
+    learningRate: numberOption(args, 'learning-rate', 'positive'),
+    seed: numberOption(args, 'seed', 'count'),
   });
   console.log(`Done in ${((performance.now() - started) / 1000).toFixed(1)}s; the saved model is in ${saveDir}`);
   if (r.maxPredictionDifference !== 0 || r.loadedTestAccuracy !== r.testAccuracy) {
@@ -50,7 +39,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err: unknown) => {
-  console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
-  process.exitCode = 1;
-});
+runMain(main);

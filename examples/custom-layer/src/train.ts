@@ -3,6 +3,7 @@
  * back with `st.loadModel` and checks that the copy predicts exactly the same.
  */
 import * as st from '@strata/core';
+import { undisposedCount } from '@strata/example-common';
 import { loadWine, tableTensors, trainTestSplit } from '@strata/datasets';
 import { RbfNetwork } from './rbf.js';
 
@@ -120,13 +121,4 @@ function every(n: number, log: (line: string) => void): st.Callback {
       }
     },
   });
-}
-
-/**
- * Live tensors plus those the garbage-collection safety net had to free because nobody disposed
- * them: a count that only a leak can raise.
- */
-function undisposedCount(): number {
-  const m = st.memory();
-  return m.tensors + m.collected;
 }

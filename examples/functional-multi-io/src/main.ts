@@ -4,43 +4,32 @@
  *
  *   node dist/main.js [--epochs 100] [--batch-size 32] [--learning-rate 0.01] [--mass-loss-weight 0.5] [--seed 42]
  */
-import { parseArgs } from 'node:util';
 import * as st from '@strata/core';
 import '@strata/backend-cpu';
+import '@strata/backend-wasm';
+import { numberOption, parseCommandLine, runMain } from '@strata/example-common';
 import { runMultiIo } from './penguins.js';
 
-const { values: args } = parseArgs({
-  options: {
-    epochs: { type: 'string', default: '100' },
-    'batch-size': { type: 'string', default: '32' },
-    'learning-rate': { type: 'string', default: '0.01' },
-    'mass-loss-weight': { type: 'string', default: '0.5' },
-    seed: { type: 'string', default: '42' },
-  },
+const args = parseCommandLine({
+  epochs: { type: 'string', default: '100' },
+  'batch-size': { type: 'string', default: '32' },
+  'learning-rate': { type: 'string', default: '0.01' },
+  'mass-loss-weight': { type: 'string', default: '0.5' },
+  seed: { type: 'string', default: '42' },
 });
-
-function numberArg(name: keyof typeof args, integer: boolean): number {
-  const raw = args[name];
-  const value = Number(raw);
-  if (raw === undefined || raw === '' || !Number.isFinite(value) || value < 0 || (integer && (!Number.isInteger(value) || value === 0))) {
-    console.error(`--${name} must be a ${integer ? 'positive integer' : 'number ≥ 0'}, got ${String(raw)}`);
-    process.exit(2);
-  }
-  return value;
-}
 
 async function main(): Promise<void> {
   console.log(`Backend: ${await st.ready()}`);
   const started = performance.now();
   const r = await runMultiIo({
-    epochs: numberArg('epochs', true),
-    batchSize: numberArg('batch-size', true),
-    learningRate: numberArg('learning-rate', false),
-    massLossWeight: numberArg('mass-loss-weight', false),
-    seed: numberArg('seed', true),
+    epochs: numberOption(args, 'epochs', 'count'),
+    batchSize: numberOption(args, 'batch-size', 'count'),
+    learningRate: numberOption(args, 'learning-rate', 'nonNegative'),
+    massLossWeight: numberOption(args, 'mass-loss-weight', 'nonNegative'),
+    seed: numberOption(args, 'seed', 'count'),
   });
   console.log(`Done in ${((performance.now() - started) / 1000).toFixed(1)}s. Test set (${r.testCount} penguins):`);
-  console.log(`  total loss ${r.test['loss']!.toFixed(4)} = species_loss ${r.test['species_loss']!.toFixed(4)} + ${numberArg('mass-loss-weight', false)} × mass_loss ${r.test['mass_loss']!.toFixed(4)}`);
+  console.log(`  total loss ${r.test['loss']!.toFixed(4)} = species_loss ${r.test['species_loss']!.toFixed(4)} + ${numberOption(args, 'mass-loss-weight', 'nonNegative')} × mass_loss ${r.test['mass_loss']!.toFixed(4)}`);
   console.log(`  species accuracy ${(r.test['species_accuracy']! * 100).toFixed(1)}%   (most common species: ${(r.baselineAccuracy * 100).toFixed(1)}%)`);
   console.log(`  body mass MAE    ${(r.test['mass_mae']! * 1000).toFixed(0)} g   (predicting the mean mass: ${(r.baselineMae * 1000).toFixed(0)} g)`);
   console.log('First test penguins:');
@@ -49,7 +38,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err: unknown) => {
-  console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
-  process.exitCode = 1;
-});
+runMain(main);

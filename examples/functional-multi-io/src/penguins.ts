@@ -5,6 +5,7 @@
  * per-output metrics and loss weights.
  */
 import * as st from '@strata/core';
+import { undisposedCount } from '@strata/example-common';
 import { loadPenguins, tableTensors, trainTestSplit } from '@strata/datasets';
 
 /** Settings of a run. */
@@ -187,13 +188,4 @@ export async function runMultiIo(options: MultiIoOptions = {}): Promise<MultiIoR
 
 function fmt(v: number | undefined): string {
   return v === undefined ? '-' : v.toFixed(4);
-}
-
-/**
- * Live tensors plus those the garbage-collection safety net had to free because nobody disposed
- * them: a count that only a leak can raise.
- */
-function undisposedCount(): number {
-  const m = st.memory();
-  return m.tensors + m.collected;
 }

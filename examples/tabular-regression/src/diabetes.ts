@@ -5,6 +5,7 @@
  * loss stops improving and restores the best weights.
  */
 import * as st from '@strata/core';
+import { undisposedCount } from '@strata/example-common';
 import { loadDiabetes, tableTensors, trainTestSplit } from '@strata/datasets';
 
 /** Settings of a run. */
@@ -149,13 +150,4 @@ export async function runRegression(options: RegressionOptions = {}): Promise<Re
     model?.dispose();
   }
   return { ...result, tensorsLeft: undisposedCount() - before };
-}
-
-/**
- * Live tensors plus those the garbage-collection safety net had to free because nobody disposed
- * them: a count that only a leak can raise.
- */
-function undisposedCount(): number {
-  const m = st.memory();
-  return m.tensors + m.collected;
 }

@@ -7,46 +7,35 @@
  *                     [--fine-tune-epochs 5] [--head-learning-rate 0.01]
  *                     [--fine-tune-learning-rate 0.0001] [--seed 42]
  */
-import { parseArgs } from 'node:util';
 import * as st from '@strata/core';
 import '@strata/backend-cpu';
+import '@strata/backend-wasm';
+import { numberOption, parseCommandLine, runMain } from '@strata/example-common';
 import { runTransfer } from './transfer.js';
 
-const { values: args } = parseArgs({
-  options: {
-    'base-samples': { type: 'string' },
-    'base-epochs': { type: 'string', default: '2' },
-    'new-samples': { type: 'string', default: '500' },
-    'head-epochs': { type: 'string', default: '15' },
-    'fine-tune-epochs': { type: 'string', default: '5' },
-    'head-learning-rate': { type: 'string', default: '0.01' },
-    'fine-tune-learning-rate': { type: 'string', default: '0.0001' },
-    seed: { type: 'string', default: '42' },
-  },
+const args = parseCommandLine({
+  'base-samples': { type: 'string' },
+  'base-epochs': { type: 'string', default: '2' },
+  'new-samples': { type: 'string', default: '500' },
+  'head-epochs': { type: 'string', default: '15' },
+  'fine-tune-epochs': { type: 'string', default: '5' },
+  'head-learning-rate': { type: 'string', default: '0.01' },
+  'fine-tune-learning-rate': { type: 'string', default: '0.0001' },
+  seed: { type: 'string', default: '42' },
 });
-
-function numberArg(name: keyof typeof args, integer: boolean): number {
-  const raw = args[name];
-  const value = Number(raw);
-  if (raw === undefined || raw === '' || !Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
-    console.error(`--${name} must be a positive ${integer ? 'integer' : 'number'}, got ${String(raw)}`);
-    process.exit(2);
-  }
-  return value;
-}
 
 async function main(): Promise<void> {
   console.log(`Backend: ${await st.ready()}`);
   const started = performance.now();
   const r = await runTransfer({
-    ...(args['base-samples'] === undefined ? {} : { baseSamples: numberArg('base-samples', true) }),
-    baseEpochs: numberArg('base-epochs', true),
-    newSamples: numberArg('new-samples', true),
-    headEpochs: numberArg('head-epochs', true),
-    fineTuneEpochs: numberArg('fine-tune-epochs', true),
-    headLearningRate: numberArg('head-learning-rate', false),
-    fineTuneLearningRate: numberArg('fine-tune-learning-rate', false),
-    seed: numberArg('seed', true),
+    ...(args['base-samples'] === undefined ? {} : { baseSamples: numberOption(args, 'base-samples', 'count') }),
+    baseEpochs: numberOption(args, 'base-epochs', 'count'),
+    newSamples: numberOption(args, 'new-samples', 'count'),
+    headEpochs: numberOption(args, 'head-epochs', 'count'),
+    fineTuneEpochs: numberOption(args, 'fine-tune-epochs', 'count'),
+    headLearningRate: numberOption(args, 'head-learning-rate', 'positive'),
+    fineTuneLearningRate: numberOption(args, 'fine-tune-learning-rate', 'positive'),
+    seed: numberOption(args, 'seed', 'count'),
   });
   const pct = (v: number) => `${(v * 100).toFixed(2)}%`.padStart(7);
   const s = r.seconds;
@@ -61,7 +50,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err: unknown) => {
-  console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
-  process.exitCode = 1;
-});
+runMain(main);

@@ -5,6 +5,7 @@
  * rate. A network trained from scratch on the same few images is the baseline.
  */
 import * as st from '@strata/core';
+import { undisposedCount } from '@strata/example-common';
 import { loadMnist, MNIST_PIXELS } from '@strata/datasets';
 
 /** Settings of a run. */
@@ -218,13 +219,4 @@ function countOf(weights: readonly st.Tensor[]): number {
 
 function pct(v: number): string {
   return `${(v * 100).toFixed(2)}%`;
-}
-
-/**
- * Live tensors plus those the garbage-collection safety net had to free because nobody disposed
- * them: a count that only a leak can raise.
- */
-function undisposedCount(): number {
-  const m = st.memory();
-  return m.tensors + m.collected;
 }

@@ -1,5 +1,5 @@
 /**
- * Transfer learning on MNIST: a CNN learns digits 0–4; its convolutional/dense base is then
+ * Transfer learning on MNIST: a CNN learns digits 0–4; its convolutional base is then
  * frozen (`trainable = false`) and reused under a new head for digits 5–9, trained on a few
  * labelled images; finally the base is unfrozen and everything is fine-tuned at a low learning
  * rate. A network trained from scratch on the same few images is the baseline.
@@ -60,7 +60,7 @@ export interface TransferResult {
   tensorsLeft: number;
 }
 
-/** The convolutional/dense base: 28×28×1 images → 64 features. */
+/** The convolutional base: 28×28×1 images → 400 features (5×5×16, flattened). */
 export function createBase(name = 'base'): st.Sequential {
   return st.sequential({
     name,
@@ -69,16 +69,16 @@ export function createBase(name = 'base'): st.Sequential {
       st.layers.maxPooling2d({ poolSize: 2 }),
       st.layers.conv2d({ filters: 16, kernelSize: 3, activation: 'relu' }),
       st.layers.maxPooling2d({ poolSize: 2 }),
-      st.layers.flatten(),
-      st.layers.dense({ units: 64, activation: 'relu', name: `${name}_features` }),
+      st.layers.flatten({ name: `${name}_features` }),
     ],
   });
 }
 
-/** A classifier of five digits: `base` followed by a new softmax head. */
+/** A classifier of five digits: `base` followed by a new head (dense 64 relu → dense 5 softmax). */
 export function withHead(base: st.Sequential, headName: string): st.Functional {
   const image = st.input({ shape: [28, 28, 1], name: `${headName}_image` });
-  const probabilities = st.layers.dense({ units: 5, activation: 'softmax', name: headName }).apply(base.apply(image));
+  const hidden = st.layers.dense({ units: 64, activation: 'relu', name: `${headName}_hidden` }).apply(base.apply(image));
+  const probabilities = st.layers.dense({ units: 5, activation: 'softmax', name: headName }).apply(hidden);
   return st.model({ inputs: image, outputs: probabilities, name: `${headName}_model` });
 }
 

@@ -69,7 +69,7 @@ describe('engine memory', () => {
     expect(st.memory().buffers).toBe(before);
   });
 
-  it('the garbage-collection safety net frees tensors nobody disposed', async () => {
+  it('the garbage-collection safety net frees tensors nobody disposed, including those that escaped tidy', async () => {
     const gc = (globalThis as { gc?: () => void }).gc;
     if (!gc) {
       console.warn('skipped: run with --expose-gc to test the finalization safety net');
@@ -78,12 +78,17 @@ describe('engine memory', () => {
     const before = st.memory();
     (() => {
       for (let i = 0; i < 50; i++) st.ones([16]);
+      // Tensors made inside tidy are armed for the safety net when they leave the outermost scope:
+      // returned through two scopes, or kept.
+      for (let i = 0; i < 25; i++) st.tidy(() => st.tidy(() => st.ones([16])));
+      for (let i = 0; i < 25; i++) st.tidy(() => { st.tidy(() => { st.keep(st.ones([16])); }); });
     })();
-    for (let i = 0; i < 20 && st.memory().collected < before.collected + 50; i++) {
+    expect(st.memory().tensors).toBe(before.tensors + 100);
+    for (let i = 0; i < 20 && st.memory().collected < before.collected + 100; i++) {
       gc();
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
-    expect(st.memory().collected).toBeGreaterThanOrEqual(before.collected + 50);
+    expect(st.memory().collected).toBeGreaterThanOrEqual(before.collected + 100);
     expect(st.memory().buffers).toBe(before.buffers);
   });
 

@@ -74,7 +74,8 @@ export class Engine {
   private nextId = 1;
   private liveTensors = 0;
   private collected = 0;
-  private readonly records = new Set<StorageRecord>();
+  /** Live storage blocks and their bytes, per backend (counters: a set of records cost more per op than it saved). */
+  private readonly storageCounts = new Map<Backend, { buffers: number; bytes: number }>();
   private readonly scopes: Tensor[][] = [];
   /** Active gradient tapes, innermost last. Empty means ops record nothing. */
   tapes: Tape[] = [];
@@ -87,16 +88,21 @@ export class Engine {
 
   private newRecord(info: TensorInfo, backend: Backend): StorageRecord {
     const record: StorageRecord = { storage: info.storage, backend, bytes: sizeOf(info.shape) * bytesPerElement(info.dtype), refs: 0 };
-    this.records.add(record);
+    let counts = this.storageCounts.get(backend);
+    if (!counts) this.storageCounts.set(backend, (counts = { buffers: 0, bytes: 0 }));
+    counts.buffers++;
+    counts.bytes += record.bytes;
     return record;
   }
 
   private track(t: Tensor): Tensor {
     t.record.refs++;
     this.liveTensors++;
-    this.finalizer.register(t, t.record, t);
     const scope = this.scopes[this.scopes.length - 1];
+    // Inside tidy the scope frees the tensor unless it escapes, so the GC safety net is armed only
+    // for tensors that leave every scope: registering costs more than a small kernel.
     if (scope) scope.push(t);
+    else this.finalizer.register(t, t.record, t);
     return t;
   }
 
@@ -171,7 +177,9 @@ export class Engine {
   private release(record: StorageRecord): void {
     record.refs--;
     if (record.refs === 0) {
-      this.records.delete(record);
+      const counts = this.storageCounts.get(record.backend)!;
+      counts.buffers--;
+      counts.bytes -= record.bytes;
       record.backend.free(record.storage);
     }
   }
@@ -190,7 +198,10 @@ export class Engine {
       result = fn();
     } catch (err) {
       this.scopes.pop();
-      for (const t of scope) if (!t.kept) this.disposeTensor(t);
+      for (const t of scope) {
+        if (t.kept) this.escape(t);
+        else this.disposeTensor(t);
+      }
       throw err;
     }
     this.scopes.pop();
@@ -199,12 +210,19 @@ export class Engine {
     }
     const survivors = new Set<Tensor>();
     collectTensors(result, survivors);
-    const parent = this.scopes[this.scopes.length - 1];
     for (const t of scope) {
-      if (survivors.has(t)) parent?.push(t);
-      else if (!t.kept) this.disposeTensor(t);
+      if (survivors.has(t) || t.kept) this.escape(t);
+      else this.disposeTensor(t);
     }
     return result;
+  }
+
+  /** A tensor outlives the scope just closed: the enclosing scope owns it, or the GC safety net. */
+  private escape(t: Tensor): void {
+    if (t.disposedFlag) return;
+    const parent = this.scopes[this.scopes.length - 1];
+    if (parent) parent.push(t);
+    else this.finalizer.register(t, t.record, t);
   }
 
   /** Runs `fn` with gradient recording off (forward passes of custom gradients, optimizer steps). */
@@ -273,14 +291,15 @@ export class Engine {
 
   memory(): MemoryInfo {
     const per: Record<string, { buffers: number; bytes: number; reported: { buffers: number; bytes: number } }> = {};
+    let buffers = 0;
     let bytes = 0;
-    for (const r of this.records) {
-      const entry = (per[r.backend.name] ??= { buffers: 0, bytes: 0, reported: r.backend.memory() });
-      entry.buffers++;
-      entry.bytes += r.bytes;
-      bytes += r.bytes;
+    for (const [backend, counts] of this.storageCounts) {
+      if (counts.buffers === 0) continue;
+      per[backend.name] = { buffers: counts.buffers, bytes: counts.bytes, reported: backend.memory() };
+      buffers += counts.buffers;
+      bytes += counts.bytes;
     }
-    return { tensors: this.liveTensors, buffers: this.records.size, bytes, backends: per, collected: this.collected };
+    return { tensors: this.liveTensors, buffers, bytes, backends: per, collected: this.collected };
   }
 }
 

@@ -10,6 +10,9 @@ import { add } from '../ops/binary.js';
 import { concat } from '../ops/movement.js';
 import { argMax } from '../ops/reduction.js';
 import { tensor } from '../ops/convert.js';
+import { fill } from '../ops/creation.js';
+import type { Loss } from '../losses/loss.js';
+import { formatShape } from '../layers/layer-utils.js';
 import { reshape } from '../ops/reshape.js';
 import { Layer, type CallArgs, type LayerArgs, type SymbolicShape } from '../layers/layer.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
@@ -200,13 +203,41 @@ export class Model extends Layer implements CallbackModel {
     });
   }
 
-  /** Reads the targets once to reject NaN labels and, for sparse losses, bad class ids, before any step. */
-  private async validateTargets(c: CompiledModel, ys: readonly Tensor[]): Promise<void> {
+  /**
+   * Checks the targets before any step: their shape and dtype against each output (by running the
+   * loss on two rows), then their values once (NaN labels; for sparse losses, bad class ids).
+   */
+  private async validateTargets(c: CompiledModel, ys: readonly Tensor[], where: string): Promise<void> {
     const shapes = this.outputShapes();
     for (let i = 0; i < Math.min(ys.length, c.losses.length); i++) {
       const shape = shapes[i];
-      if (shape) await c.losses[i]!.validateTargets(ys[i]!, shape);
+      if (!shape) continue;
+      this.checkTargetLayout(c.losses[i]!, ys[i]!, shape, i, where);
+      await c.losses[i]!.validateTargets(ys[i]!, shape);
     }
+  }
+
+  /** Runs `loss` on the first rows of `y` against a stand-in output, so a misfit fails before training. */
+  private checkTargetLayout(loss: Loss, y: Tensor, outputShape: SymbolicShape, i: number, where: string): void {
+    const rows = Math.min(y.shape[0] ?? 0, 2);
+    const outputDims = outputShape.slice(1);
+    if (rows === 0 || outputDims.some((d) => d === null)) return;
+    try {
+      engine().tidy(() => {
+        loss.compute(sliceRows([y], 0, rows)[0]!, fill([rows, ...(outputDims as number[])], 0.5));
+      });
+    } catch (err) {
+      const output = `output '${this.outputNames[i]}' (${formatShape(outputShape)})`;
+      throw new Error(`${this.name}.${where}: the targets ${y.describe()} do not fit ${output}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  /** Sets a batch's sample weights from `classWeight`; returns them (the caller disposes them). */
+  private async weighByClass(b: Batch, classWeight: Readonly<Record<number, number>>, where: string): Promise<Tensor> {
+    if (b.sampleWeight) throw new Error(`${this.name}.${where}: give classWeight or sample weights, not both`);
+    if (b.ys.length === 0) throw new Error(`${this.name}.${where}: classWeight needs targets`);
+    b.sampleWeight = await this.classSampleWeights(b.ys[0]!, classWeight);
+    return b.sampleWeight;
   }
 
   /** Per-sample weights for `classWeight` (single output; labels as indices or one-hot). */
@@ -262,13 +293,9 @@ export class Model extends Layer implements CallbackModel {
         const xs = toList(x as ModelData, this.inputNames, 'input', `${this.name}.fit`);
         const ys = toList(y as ModelData, this.outputNames, 'output', `${this.name}.fit`);
         const n = sampleCount([xs, ys, args.sampleWeight ? [args.sampleWeight] : []], `${this.name}.fit`);
-        await this.validateTargets(c, ys);
-        let sw = args.sampleWeight ?? null;
-        if (args.classWeight) {
-          if (sw) throw new Error(`${this.name}.fit: give classWeight or sampleWeight, not both`);
-          sw = await this.classSampleWeights(ys[0]!, args.classWeight);
-          owned.push(sw);
-        }
+        await this.validateTargets(c, ys, where);
+        const sw = args.sampleWeight ?? null;
+        if (args.classWeight && sw) throw new Error(`${this.name}.fit: give classWeight or sampleWeight, not both`);
         const nVal = args.validationSplit ? Math.floor(n * args.validationSplit) : 0;
         if (args.validationSplit && (nVal === 0 || nVal === n)) {
           throw new Error(`${this.name}.fit: validationSplit ${args.validationSplit} of ${n} samples leaves an empty training or validation set`);
@@ -284,8 +311,15 @@ export class Model extends Layer implements CallbackModel {
         } else {
           trainArrays = { xs, ys, sw, n };
         }
+        // As in Keras, class weights weigh the training samples only, never the validation loss.
+        if (args.classWeight) {
+          trainArrays.sw = await this.classSampleWeights(trainArrays.ys[0]!, args.classWeight);
+          owned.push(trainArrays.sw);
+        }
       } else if (args.validationSplit) {
         throw new Error(`${this.name}.fit: validationSplit needs arrays; with a dataset pass validationData`);
+      } else if (args.sampleWeight) {
+        throw new Error(`${this.name}.fit: sampleWeight needs arrays; a dataset yields its sample weights in [x, y, sampleWeight] elements`);
       }
       if (args.validationData && !isBatchSource(args.validationData)) {
         const [vx, vy, vsw] = args.validationData as readonly [ModelData, ModelData, Tensor?];
@@ -346,9 +380,15 @@ export class Model extends Layer implements CallbackModel {
             }
             if (next.done) break;
             const b = fromElement(next.value, this.inputNames, this.outputNames, `${this.name}.fit`, ownsElements(dataset!));
+            let classSw: Tensor | null = null;
             try {
+              if (args.classWeight) classSw = await this.weighByClass(b, args.classWeight, where);
               await runStep(b);
             } finally {
+              if (classSw) {
+                b.sampleWeight = null;
+                classSw.dispose();
+              }
               releaseBatch(b);
             }
           }
@@ -425,7 +465,7 @@ export class Model extends Layer implements CallbackModel {
       if (y === undefined) throw new Error(`${this.name}.evaluate: targets y are required when x is tensors`);
       const xs = toList(x, this.inputNames, 'input', `${this.name}.evaluate`);
       const ys = toList(y, this.outputNames, 'output', `${this.name}.evaluate`);
-      await this.validateTargets(c, ys);
+      await this.validateTargets(c, ys, 'evaluate');
       logs = await this.runEvaluation(c, { xs, ys, sw: args.sampleWeight ?? null }, null, args.batchSize ?? 32, args.steps, callbacks);
     }
     await callbacks.onTestEnd(logs);
@@ -489,13 +529,12 @@ export class Model extends Layer implements CallbackModel {
     const c = this.requireCompiled('trainOnBatch');
     const xs = toList(x, this.inputNames, 'input', `${this.name}.trainOnBatch`);
     const ys = toList(y, this.outputNames, 'output', `${this.name}.trainOnBatch`);
-    sampleCount([xs, ys], `${this.name}.trainOnBatch`);
-    let sw = args.sampleWeight ?? null;
-    const classSw = args.classWeight ? await this.classSampleWeights(ys[0]!, args.classWeight) : null;
-    sw = classSw ?? sw;
+    sampleCount([xs, ys, args.sampleWeight ? [args.sampleWeight] : []], `${this.name}.trainOnBatch`);
+    const batch: Batch = { xs, ys, sampleWeight: args.sampleWeight ?? null, owned: false };
+    const classSw = args.classWeight ? await this.weighByClass(batch, args.classWeight, 'trainOnBatch') : null;
     c.resetState();
     try {
-      const { logs } = await this.stepOnBatch({ xs, ys, sampleWeight: sw, owned: false }, 'trainOnBatch', true, 'this batch');
+      const { logs } = await this.stepOnBatch(batch, 'trainOnBatch', true, 'this batch');
       return packResult(logs, c.logNames);
     } finally {
       classSw?.dispose();

@@ -229,6 +229,76 @@ describe('training behaviour', () => {
     model.dispose();
   });
 
+  it('classWeight weighs training batches only (validation too with a split), and works with a dataset', async () => {
+    const x = st.tensor(xv.slice(0, 16 * 4), [16, 4]);
+    const y = st.tensor(labels.slice(0, 16), [16], 'int32');
+    const model = mlp(false);
+    // Learning rate 0: every loss below is the oracle's loss of the same, unchanged weights.
+    model.compile({ optimizer: st.optimizers.sgd(0), loss: 'sparseCategoricalCrossentropy' });
+    const perSample = st.tidy(() => st.losses.sparseCategoricalCrossentropy(y, model.predictOnBatch(x) as st.Tensor));
+    const ps = Array.from(perSample.dataSync());
+    const classWeight = { 0: 3, 1: 0.25, 2: 1.5 };
+    const weighted = (from: number, to: number) => {
+      let sum = 0;
+      for (let i = from; i < to; i++) sum += ps[i]! * classWeight[labels[i]! as 0 | 1 | 2];
+      return sum / (to - from);
+    };
+    const mean = (from: number, to: number) => ps.slice(from, to).reduce((a, b) => a + b, 0) / (to - from);
+
+    // validationSplit 0.25: the last 4 samples validate, unweighted.
+    const h = await model.fit(x, y, { epochs: 1, batchSize: 12, classWeight, validationSplit: 0.25, shuffle: false, ...silent });
+    expect(h.history['loss']![0]!).toBeCloseTo(weighted(0, 12), 5);
+    expect(h.history['val_loss']![0]!).toBeCloseTo(mean(12, 16), 5);
+
+    // A dataset (batches of 8, two steps): the logged loss is the mean over both weighted batches.
+    const ds = st.data.Dataset.fromArrays(x, y).batch(8);
+    const hd = await model.fit(ds, { epochs: 1, classWeight, ...silent });
+    expect(hd.history['loss']![0]!).toBeCloseTo((weighted(0, 8) * 8 + weighted(8, 16) * 8) / 16, 5);
+
+    // trainOnBatch: the same weights; both kinds of weights at once is refused, as in Keras.
+    expect((await model.trainOnBatch(x, y, { classWeight })) as number).toBeCloseTo(weighted(0, 16), 5);
+    const sw = st.onesLike(perSample);
+    await expect(model.trainOnBatch(x, y, { classWeight, sampleWeight: sw })).rejects.toThrow(/classWeight or sample weights, not both/);
+    await expect(model.fit(ds, { sampleWeight: sw, ...silent })).rejects.toThrow(/sampleWeight needs arrays/);
+    st.dispose([x, y, perSample, sw]);
+    model.dispose();
+  });
+
+  it('initialEpoch and stepsPerEpoch: arrays and datasets', async () => {
+    const x = st.tensor(xv, [96, 4]);
+    const y = st.tensor(labels, [96], 'int32');
+    const model = mlp(false);
+    model.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy' });
+    const seen: { epoch: number; steps: number }[] = [];
+    let steps = 0;
+    const counter = st.callbacks.lambdaCallback({
+      onEpochBegin: () => { steps = 0; },
+      onBatchEnd: () => { steps++; },
+      onEpochEnd: (epoch) => { seen.push({ epoch, steps }); },
+    });
+    // initialEpoch 2 of 4: epochs 2 and 3 run (0-based, as Keras), each over all 96/16 = 6 batches.
+    const h = await model.fit(x, y, { epochs: 4, initialEpoch: 2, batchSize: 16, callbacks: [counter], ...silent });
+    expect(seen).toEqual([{ epoch: 2, steps: 6 }, { epoch: 3, steps: 6 }]);
+    expect(h.epoch).toEqual([2, 3]);
+    expect(h.history['loss']).toHaveLength(2);
+
+    // stepsPerEpoch with arrays: each epoch stops after 4 of its 6 batches.
+    seen.length = 0;
+    await model.fit(x, y, { epochs: 2, stepsPerEpoch: 4, batchSize: 16, callbacks: [counter], ...silent });
+    expect(seen).toEqual([{ epoch: 0, steps: 4 }, { epoch: 1, steps: 4 }]);
+
+    // stepsPerEpoch with a dataset of 6 batches: read on across epochs and restarted when it ends
+    // (epoch 1 takes batches 5, 6, then 1, 2).
+    seen.length = 0;
+    let served = 0;
+    const ds = st.data.Dataset.fromArrays(x, y).batch(16).map((batch) => { served++; return batch; });
+    await model.fit(ds, { epochs: 3, stepsPerEpoch: 4, callbacks: [counter], ...silent });
+    expect(seen).toEqual([{ epoch: 0, steps: 4 }, { epoch: 1, steps: 4 }, { epoch: 2, steps: 4 }]);
+    expect(served).toBe(12);
+    st.dispose([x, y]);
+    model.dispose();
+  });
+
   it('evaluate, predict, trainOnBatch, testOnBatch, predictOnBatch agree', async () => {
     const x = st.tensor(xv, [96, 4]);
     const y = st.tensor(labels, [96], 'int32');
@@ -321,6 +391,26 @@ describe('fit with st.data.Dataset', () => {
 });
 
 describe('label checks before training', () => {
+  it('rejects targets of the wrong rank, shape or dtype before any step, naming fit, the data and the output', async () => {
+    const model = st.sequential({ name: 'clf', layers: [st.layers.dense({ units: 3, activation: 'softmax', inputShape: [4] })] });
+    model.compile({ optimizer: 'sgd', loss: 'sparseCategoricalCrossentropy' });
+    const x = st.randomUniform([40, 4], -1, 1, 'float32', 5);
+    const before = model.getWeights().map((w) => Array.from(w.dataSync()));
+    const bad: [st.Tensor, RegExp][] = [
+      [st.randomUniform([40, 3], 0, 1, 'float32', 6), /clf\.fit: the targets float32\[40,3\] do not fit output 'output' \(\[null,3\]\): sparseCategoricalCrossentropy: .*must have shape/],
+      [st.zeros([40, 1, 1], 'int32'), /clf\.fit: the targets int32\[40,1,1\] do not fit output/],
+      [st.zeros([40], 'bool'), /clf\.fit: the targets bool\[40\] do not fit .*integer class ids/],
+    ];
+    for (const [y, message] of bad) await expect(model.fit(x, y, silent)).rejects.toThrow(message);
+    model.compile({ optimizer: 'sgd', loss: 'categoricalCrossentropy' });
+    const wrongWidth = st.randomUniform([40, 4], 0, 1, 'float32', 7);
+    await expect(model.evaluate(x, wrongWidth)).rejects.toThrow(/clf\.evaluate: the targets float32\[40,4\] do not fit output 'output' \(\[null,3\]\)/);
+    expect(model.getWeights().map((w) => Array.from(w.dataSync()))).toEqual(before);
+    st.dispose([x, wrongWidth, ...bad.map(([y]) => y)]);
+    model.dispose();
+  });
+
+
   it('rejects NaN labels and out-of-range class ids before any step, naming the loss', async () => {
     const model = st.sequential([st.layers.dense({ units: 3, activation: 'softmax', inputShape: [2] })]);
     model.compile({ optimizer: 'sgd', loss: 'sparseCategoricalCrossentropy' });

@@ -73,6 +73,13 @@ interface SeedArgs {
   seed?: number | null;
 }
 
+/** `seed`, checked when the initializer is made (not at its first use): an integer or null. */
+function checkedSeed(who: string, seed: number | null | undefined): number | null {
+  if (seed === undefined || seed === null) return null;
+  if (!Number.isInteger(seed)) throw new Error(`${who}: seed must be an integer or null, got ${seed}`);
+  return seed;
+}
+
 /** Uniform in `[minval, maxval)`. */
 export class RandomUniform extends Initializer {
   static override readonly className = 'RandomUniform';
@@ -83,7 +90,8 @@ export class RandomUniform extends Initializer {
     super();
     this.minval = args.minval ?? -0.05;
     this.maxval = args.maxval ?? 0.05;
-    this.seed = args.seed ?? null;
+    this.seed = checkedSeed('RandomUniform', args.seed);
+    if (!(this.maxval > this.minval)) throw new Error(`RandomUniform: maxval ${this.maxval} must be greater than minval ${this.minval}`);
   }
   apply(shape: readonly number[], dtype: DType = 'float32'): Tensor {
     return randomUniform(shape, this.minval, this.maxval, dtype, this.seed ?? undefined);
@@ -106,7 +114,7 @@ export class RandomNormal extends Initializer {
     super();
     this.mean = args.mean ?? 0;
     this.stddev = args.stddev ?? 0.05;
-    this.seed = args.seed ?? null;
+    this.seed = checkedSeed(new.target.className, args.seed);
   }
   apply(shape: readonly number[]): Tensor {
     return randomNormal(shape, this.mean, this.stddev, this.seed ?? undefined);
@@ -158,7 +166,8 @@ export class VarianceScaling extends Initializer {
     this.scale = args.scale ?? 1;
     this.mode = args.mode ?? 'fanIn';
     this.distribution = args.distribution ?? 'truncatedNormal';
-    this.seed = args.seed ?? null;
+    // `new.target`: a preset (GlorotUniform, ...) reports its own name.
+    this.seed = checkedSeed(new.target.className, args.seed);
     if (!(this.scale > 0)) throw new Error(`VarianceScaling: scale must be positive, got ${this.scale}`);
     if (!['fanIn', 'fanOut', 'fanAvg'].includes(this.mode)) throw new Error(`VarianceScaling: mode must be fanIn, fanOut or fanAvg, got '${this.mode}'`);
     if (!['truncatedNormal', 'untruncatedNormal', 'normal', 'uniform'].includes(this.distribution)) {
@@ -223,7 +232,7 @@ export class Orthogonal extends Initializer {
   constructor(args: { gain?: number } & SeedArgs = {}) {
     super();
     this.gain = args.gain ?? 1;
-    this.seed = args.seed ?? null;
+    this.seed = checkedSeed('Orthogonal', args.seed);
   }
   apply(shape: readonly number[]): Tensor {
     if (shape.length < 2) throw new Error(`Orthogonal: needs a shape of rank 2 or more, got ${shapeToString(shape)}`);
@@ -283,10 +292,12 @@ for (const cls of builtins) registerClass('initializer', cls);
 
 /** String names accepted wherever an initializer is (Keras and TensorFlow.js spellings). */
 const byName: Record<string, () => Initializer> = {
-  zeros: () => new Zeros(), ones: () => new Ones(),
+  zeros: () => new Zeros(), ones: () => new Ones(), constant: () => new Constant(),
   glorotUniform: () => new GlorotUniform(), glorotNormal: () => new GlorotNormal(),
   heUniform: () => new HeUniform(), heNormal: () => new HeNormal(),
   lecunUniform: () => new LecunUniform(), lecunNormal: () => new LecunNormal(),
+  // TensorFlow.js spells LeCun with a capital C.
+  leCunUniform: () => new LecunUniform(), leCunNormal: () => new LecunNormal(),
   randomUniform: () => new RandomUniform(), randomNormal: () => new RandomNormal(),
   truncatedNormal: () => new TruncatedNormal(), orthogonal: () => new Orthogonal(),
   identity: () => new Identity(), varianceScaling: () => new VarianceScaling(),

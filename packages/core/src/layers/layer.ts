@@ -440,7 +440,8 @@ export abstract class Layer implements Serializable {
   /** Applies weight constraints (after an optimizer step). */
   applyConstraints(): void {
     for (const w of this.allWeightRecords()) {
-      if (!w.constraint) continue;
+      // As in Keras, only weights the optimizer updates are projected; frozen ones stay as they are.
+      if (!w.constraint || !w.trainable) continue;
       const projected = w.constraint.apply(w.variable);
       w.variable.assign(projected);
       projected.dispose();

@@ -1,7 +1,7 @@
 /**
  * `model.summary()`: the Keras table of layers, output shapes and parameter counts.
  */
-import type { Layer, SymbolicShape } from '../layers/layer.js';
+import type { Layer, LayerNode, SymbolicShape, SymbolicTensor } from '../layers/layer.js';
 import { InputLayer } from '../layers/input.js';
 import type { Model } from './model.js';
 
@@ -31,19 +31,40 @@ interface Row {
   connected?: string;
 }
 
+/** The nodes of a functional model's own graph: from its outputs back to its inputs (input layers' nodes included). */
+function graphNodes(inputs: readonly SymbolicTensor[], outputs: readonly SymbolicTensor[]): Set<LayerNode> {
+  const inputIds = new Set(inputs.map((t) => t.id));
+  const own = new Set<LayerNode>();
+  for (const t of inputs) if (t.node) own.add(t.node);
+  const stack = [...outputs];
+  while (stack.length > 0) {
+    const t = stack.pop()!;
+    if (inputIds.has(t.id) || !t.node || own.has(t.node)) continue;
+    own.add(t.node);
+    stack.push(...t.node.inputs);
+  }
+  return own;
+}
+
 /** Rows for a model: per-layer output shape from the graph, the running shape, or the built shape. */
 function rows(model: Model): { rows: Row[]; functional: boolean } {
-  const graph = model as unknown as { outputs?: unknown; nodesForSummary?: () => { layer: Layer; shape: SymbolicShape | SymbolicShape[]; inbound: string[] }[] };
+  const graph = model as unknown as { inputs?: unknown; outputs?: unknown };
   const layers = model.layers;
   const seqShape = (model as unknown as { batchShape?: SymbolicShape | null }).batchShape;
   const out: Row[] = [];
-  const functional = 'outputs' in model && Array.isArray(graph.outputs);
+  const functional = 'outputs' in model && Array.isArray(graph.outputs) && Array.isArray(graph.inputs);
   if (functional) {
+    // Only this model's calls of each layer count: a layer may also be called in other graphs.
+    const own = graphNodes(graph.inputs as SymbolicTensor[], graph.outputs as SymbolicTensor[]);
+    const ownNodesOf = (layer: Layer) => layer.inboundNodes.filter((n) => own.has(n) && n.outputs.length > 0);
+    // Node indices count this model's calls only, as in its config.
+    const ref = (t: SymbolicTensor) => `${t.node!.layer.name}[${ownNodesOf(t.node!.layer).indexOf(t.node!)}][${t.outputIndex}]`;
     for (const layer of layers) {
-      const nodes = layer.inboundNodes.filter((n) => n.outputs.length > 0);
+      const nodes = ownNodesOf(layer);
       const node = nodes[nodes.length - 1];
       const shape = node ? (node.outputs.length === 1 ? node.outputs[0]!.shape : node.outputs.map((o) => o.shape)) : null;
-      const connected = layer instanceof InputLayer || !node ? '-' : node.inputs.map((t) => `${t.node!.layer.name}[${t.node!.index}][${t.outputIndex}]`).join(', ');
+      // A shared layer is connected to the inputs of every call (Keras lists them all).
+      const connected = layer instanceof InputLayer || !node ? '-' : nodes.flatMap((n) => n.inputs.map(ref)).join(', ');
       out.push({ name: `${layer.name} (${layer.getClassName()})`, shape: formatShape(shape), params: count(layer.countParams()), connected });
     }
   } else {

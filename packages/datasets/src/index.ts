@@ -13,6 +13,7 @@ export {
   MNIST_COLS,
   MNIST_PIXELS,
   MNIST_CLASSES,
+  MNIST_LICENCE,
   type MnistSplit,
   type MnistOptions,
   type MnistData,

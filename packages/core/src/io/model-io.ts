@@ -12,7 +12,7 @@ import { getRegisteredClass, registeredClassNames, type ConfigDict, type ConfigV
 import type { Tensor, Variable } from '../tensor/tensor.js';
 import { convertPythonicToTs, convertTsToPythonic, normalizeKerasTopology, type PyJsonValue } from './keras-format.js';
 import { resolveHandler } from './router.js';
-import { compileArgsFromTrainingConfig } from './training-config.js';
+import { compileArgsFromTrainingConfig, trainingConfigArtifacts, trainingConfigOfArtifacts } from './training-config.js';
 import type { CompileArgs } from '../models/compiled.js';
 import type { Model } from '../models/model.js';
 import type { IOHandler, ModelArtifacts, SaveResult, TrainingConfig } from './types.js';
@@ -127,8 +127,8 @@ export async function modelToArtifacts(model: Layer, options: SaveOptions = {}, 
       weightSpecs: specs,
       weightData: data,
     };
-    const trainingConfig = parts(model).getTrainingConfig?.() ?? null;
-    if (trainingConfig) artifacts.trainingConfig = trainingConfig;
+    // trainingConfig when TensorFlow.js can read it, else Strata's form in userDefinedMetadata.
+    Object.assign(artifacts, trainingConfigArtifacts(model));
     return artifacts;
   } finally {
     for (const t of temporaries) t.dispose();
@@ -358,7 +358,7 @@ export async function modelFromArtifacts(artifacts: ModelArtifacts, options: Loa
   try {
     assignDecoded(model, decoded, options, where);
     const training = parts(model);
-    const tc = artifacts.trainingConfig;
+    const tc = trainingConfigOfArtifacts(artifacts);
     if ((options.compile ?? true) && tc && (training.loadTrainingConfig || training.compile)) {
       try {
         if (training.loadTrainingConfig) training.loadTrainingConfig(tc);

@@ -6,6 +6,7 @@ import type { DType } from '../backend/contract.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { registerClass, type ConfigDict } from '../serialization/registry.js';
 import { Layer, LayerNode, SymbolicTensor, uniqueLayerName, type SymbolicShape } from './layer.js';
+import { formatShape } from './layer-utils.js';
 
 export interface InputLayerArgs {
   /** Shape without the batch dimension (`null` for unknown sizes). */
@@ -29,7 +30,7 @@ export class InputLayer extends Layer {
     const shape = args.batchInputShape ?? (args.inputShape ? [args.batchSize ?? null, ...args.inputShape] : null);
     if (!shape) throw new Error('input: give shape (without the batch dimension) or batchShape');
     shape.forEach((d, i) => {
-      if (d !== null && !(Number.isInteger(d) && d >= 0)) throw new Error(`input: dimension ${i} of [${shape.join(',')}] must be a non-negative integer or null`);
+      if (d !== null && !(Number.isInteger(d) && d >= 0)) throw new Error(`input: dimension ${i} of ${formatShape(shape)} must be a non-negative integer or null`);
     });
     if (args.sparse) throw new Error('input: sparse inputs are not supported');
     super({ name: args.name ?? uniqueLayerName('input_layer'), batchInputShape: shape, dtype: args.dtype ?? 'float32', trainable: false });

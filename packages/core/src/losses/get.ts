@@ -3,7 +3,9 @@
  * camelCase or snake_case, or a serialized `{className, config}`.
  */
 import { Tensor } from '../tensor/tensor.js';
-import { deserializeObject, isSerializedObject, registerClass, type ConfigDict } from '../serialization/registry.js';
+import {
+  deserializeObject, getRegisteredClass, isSerializedObject, registerClass, registeredClassNames, type ConfigDict,
+} from '../serialization/registry.js';
 import { Loss, type LossArgs } from './loss.js';
 import * as fns from './functions.js';
 import {
@@ -80,6 +82,18 @@ const BUILTIN_FUNCTIONS = new Map<unknown, Entry>([
   [fns.dice, ENTRIES.find((e) => e.name === 'dice')!],
 ]);
 
+/**
+ * A Loss class registered with `st.registerClass('loss', Cls)` under `name`: its exact class name
+ * first, else one that matches ignoring case and underscores (`'my_loss'` finds `MyLoss`).
+ */
+function registeredLossClass(name: string): { fromConfig(config: ConfigDict): unknown } | undefined {
+  const exact = getRegisteredClass('loss', name);
+  if (exact) return exact;
+  const key = lookupKey(name);
+  const match = registeredClassNames('loss').find((n) => lookupKey(n) === key);
+  return match === undefined ? undefined : getRegisteredClass('loss', match);
+}
+
 /** Arguments of {@link LossFunctionWrapper}. */
 export interface LossFunctionWrapperArgs extends LossArgs {
   /** The function's name in configs; default its JavaScript name. */
@@ -127,7 +141,9 @@ registerClass('loss', LossFunctionWrapper);
 /**
  * The loss for `identifier`: a Loss (returned as is), a per-sample function (wrapped; built-in
  * functions become their class), a name such as `'mse'`, `'categoricalCrossentropy'` or
- * `'sparse_categorical_crossentropy'`, or a serialized `{className, config}`.
+ * `'sparse_categorical_crossentropy'`, the class name of a Loss registered with
+ * `st.registerClass('loss', MyLoss)` (built with default settings), or a serialized
+ * `{className, config}` (built-in or registered class).
  * @example const loss = st.losses.getLoss('binary_crossentropy');
  */
 export function getLoss(identifier: LossIdentifier): Loss {
@@ -138,11 +154,19 @@ export function getLoss(identifier: LossIdentifier): Loss {
   }
   if (typeof identifier === 'string') {
     const entry = builtinLossEntry(identifier);
-    if (!entry) {
-      throw new Error(`getLoss: unknown loss '${identifier}'. Known losses: ${lossNames().join(', ')} ` +
-        '(camelCase or snake_case, e.g. \'sparseCategoricalCrossentropy\'); or pass a Loss instance or a function (yTrue, yPred) => Tensor');
+    if (entry) return entry.make();
+    const custom = registeredLossClass(identifier);
+    if (custom) {
+      const loss = custom.fromConfig({});
+      if (!(loss instanceof Loss)) throw new Error(`getLoss: the class registered as loss '${identifier}' did not build a Loss`);
+      return loss;
     }
-    return entry.make();
+    const registered = registeredClassNames('loss').filter((n) => n !== 'LossFunctionWrapper' && !builtinLossEntry(n));
+    throw new Error(`getLoss: unknown loss '${identifier}'. Known losses: ${lossNames().join(', ')} ` +
+      '(camelCase or snake_case, e.g. \'sparseCategoricalCrossentropy\'); registered custom losses: ' +
+      `${registered.length > 0 ? registered.join(', ') : '(none)'} (a custom Loss class is found by name once registered with ` +
+      'st.registerClass(\'loss\', MyLoss)); ' +
+      'or pass a Loss instance or a function (yTrue, yPred) => Tensor');
   }
   if (isSerializedObject(identifier)) return deserializeObject<Loss>('loss', identifier, 'getLoss');
   throw new Error(`getLoss: expected a Loss, a function (yTrue, yPred) => Tensor, a loss name or {className, config}, got ${String(identifier)}`);

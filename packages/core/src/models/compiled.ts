@@ -51,7 +51,9 @@ function perOutput<T>(value: T | readonly T[] | Readonly<Record<string, T>>, nam
   });
 }
 
-const isLossId = (v: unknown): v is LossIdentifier => typeof v === 'string' || typeof v === 'function' || (v !== null && typeof v === 'object' && !Array.isArray(v) && typeof (v as { compute?: unknown }).compute === 'function');
+const isLossId = (v: unknown): v is LossIdentifier => typeof v === 'string' || typeof v === 'function' ||
+  (v !== null && typeof v === 'object' && !Array.isArray(v) &&
+    (typeof (v as { compute?: unknown }).compute === 'function' || typeof (v as { className?: unknown }).className === 'string'));
 
 /** The running mean of a scalar loss over an epoch, weighted by batch size; state stays on the backend. */
 class LossTracker {

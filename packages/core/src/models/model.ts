@@ -83,7 +83,7 @@ export class Model extends Layer implements CallbackModel {
   resumeFromEpoch: number | null = null;
   /** @internal */
   compiled: CompiledModel | null = null;
-  private compileArgs: CompileArgs | null = null;
+  private compileSettings: CompileArgs | null = null;
   private training = false;
 
   constructor(args: LayerArgs = {}) {
@@ -110,6 +110,11 @@ export class Model extends Layer implements CallbackModel {
     return this.outputNames.map(() => null);
   }
 
+  /** The arguments of the last `compile`, or null before it (read when saving the training config). */
+  get compileArgs(): CompileArgs | null {
+    return this.compileSettings;
+  }
+
   /** The optimizer given to `compile`. */
   get optimizer(): Optimizer | null {
     return this.compiled?.optimizer ?? null;
@@ -122,7 +127,7 @@ export class Model extends Layer implements CallbackModel {
     const next = new CompiledModel(args, this.outputNames, this.outputShapes());
     this.compiled?.dispose();
     this.compiled = next;
-    this.compileArgs = args;
+    this.compileSettings = args;
   }
 
   private requireCompiled(where: string): CompiledModel {
@@ -589,7 +594,7 @@ export class Model extends Layer implements CallbackModel {
 
   /** The compile settings in TensorFlow.js' `trainingConfig` form, when they can be written faithfully. */
   getTrainingConfig(): TrainingConfig | null {
-    return this.compiled && this.compileArgs ? trainingConfigFromCompileArgs(this.compileArgs, this.compiled.optimizer) : null;
+    return this.compiled && this.compileSettings ? trainingConfigFromCompileArgs(this.compileSettings, this.compiled.optimizer) : null;
   }
 
   /** Frees weights, optimizer state and metric state. */

@@ -32,6 +32,24 @@ void st_free(void *ptr);
 /* Allocation for kernel scratch: like st_malloc, but records the request if it fails. */
 void *st_scratch(size_t bytes);
 
+/* Threads (csrc/threads.c). Thread 0 is the main thread; tid < MAX_THREADS. */
+#define MAX_THREADS 64
+typedef void (*task_fn)(void *ctx, int task, int tid);
+/* Runs fn(ctx, i, tid) for i in [0, tasks), on several threads when `work` (flops) is worth it.
+ * Call only from the main thread; returns the number of threads it used. */
+int par_for(task_fn fn, void *ctx, int tasks, double work);
+/* The thread count a par_for of `work` flops would use (1 below the threshold or inside a job). */
+int par_threads(double work);
+
+/* GEMM (csrc/gemm.c): gemm_on runs on one thread with that thread's packing buffers; st_gemm
+ * splits a large product over the pool. */
+void gemm_on(int tid, int M, int N, int K, const float *A, int rsA, int csA, const float *B, int rsB, int csB,
+             float *C, int ldc, int accumulate);
+void st_gemm(int M, int N, int K, const float *A, int rsA, int csA, const float *B, int rsB, int csB,
+             float *C, int ldc, int accumulate);
+/* Allocates thread tid's packing buffers; 0 if memory ran out. */
+int gemm_init_thread(int tid);
+
 INLINE void copy_bytes(void *dst, const void *src, size_t n) { __builtin_memcpy(dst, src, n); }
 INLINE void set_bytes(void *dst, int v, size_t n) { __builtin_memset(dst, v, n); }
 

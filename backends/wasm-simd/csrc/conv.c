@@ -5,11 +5,14 @@
  * is (dy · filterᵀ) scattered back by col2im, and its filter gradient is im2colᵀ · dy. The
  * im2col matrix is built a block of rows at a time in scratch memory (at most ~2 MiB), so memory
  * stays bounded for large batches; 1×1 stride-1 unpadded convolutions skip it entirely.
+ *
+ * On the thread pool: the forward pass hands out im2col blocks (each thread has its own block
+ * of scratch); the input gradient hands out whole images, since col2im of neighbouring rows
+ * adds into the same pixels; the filter gradient hands out ranges of its rows (filter taps and
+ * channels), each building only its own columns of im2col. None of these changes the order in
+ * which any output element is summed.
  */
 #include "common.h"
-
-void st_gemm(int M, int N, int K, const float *A, int rsA, int csA, const float *B, int rsB, int csB,
-             float *C, int ldc, int accumulate);
 
 #define SCRATCH_BYTES (2 << 20)
 
@@ -83,6 +86,100 @@ static void col2im_add(const Geometry *g, const float *col, float *dxp, int r0, 
   }
 }
 
+/* Makes blocks small enough for 2 per thread (at least 4 rows each). */
+static int limit_block(int block, int rows, int nt) {
+  int share = (rows + 2 * nt - 1) / (2 * nt);
+  share = (share + 3) / 4 * 4;
+  return share < block ? share : block;
+}
+
+typedef struct ConvJob {
+  const Geometry *g;
+  const float *in;  /* x (forward) or dy (input gradient) */
+  const float *w;
+  float *out;       /* out (forward) or dx (input gradient) */
+  float *cols;      /* one im2col block per thread */
+  int block, rows, k;
+} ConvJob;
+
+static void forward_task(void *ctx, int task, int tid) {
+  const ConvJob *j = ctx;
+  int r0 = task * j->block;
+  int count = j->rows - r0 < j->block ? j->rows - r0 : j->block;
+  int out_c = j->g->out_c;
+  float *col = j->cols + (size_t)tid * j->block * j->k;
+  im2col(j->g, j->in, col, r0, count);
+  gemm_on(tid, count, out_c, j->k, col, j->k, 1, j->w, out_c, 1, j->out + (size_t)r0 * out_c, out_c, 0);
+}
+
+/* Input gradient of the pixel rows [r0, r1), a block at a time, on thread tid. */
+static void backprop_input_rows(const ConvJob *j, int r0, int r1, int tid) {
+  const Geometry *g = j->g;
+  float *col = j->cols + (size_t)tid * j->block * j->k;
+  for (int r = r0; r < r1; r += j->block) {
+    int count = r1 - r < j->block ? r1 - r : j->block;
+    gemm_on(tid, count, j->k, g->out_c, j->in + (size_t)r * g->out_c, g->out_c, 1, j->w, 1, g->out_c, col, j->k, 0);
+    col2im_add(g, col, j->out, r, count);
+  }
+}
+
+/* Task t: the images [t·block, ...) of the batch (here `block` counts images). */
+typedef struct ImageJob {
+  const ConvJob *conv;
+  int images_per_task;
+} ImageJob;
+
+static void backprop_input_task(void *ctx, int task, int tid) {
+  const ImageJob *j = ctx;
+  const Geometry *g = j->conv->g;
+  int plane = g->out_h * g->out_w;
+  int b0 = task * j->images_per_task;
+  int b1 = b0 + j->images_per_task < g->batch ? b0 + j->images_per_task : g->batch;
+  backprop_input_rows(j->conv, b0 * plane, b1 * plane, tid);
+}
+
+/* Columns [k0, k1) of im2col rows [r0, r0+count) into col, whose rows are k1 − k0 long. */
+static void im2col_columns(const Geometry *g, const float *x, float *col, int r0, int count, int k0, int k1) {
+  int c = g->in_c, width = k1 - k0;
+  int plane = g->out_h * g->out_w;
+  int t0 = k0 / c, t1 = (k1 - 1) / c; /* the filter taps the columns touch */
+  for (int r = 0; r < count; r++) {
+    int row = r0 + r;
+    int b = row / plane, rem = row % plane;
+    int oy = rem / g->out_w, ox = rem % g->out_w;
+    for (int t = t0; t <= t1; t++) {
+      int ky = t / g->kw, kx = t % g->kw;
+      int lo = t == t0 ? k0 - t * c : 0, hi = t == t1 ? k1 - t * c : c;
+      float *d = col + (size_t)r * width + (t * c + lo - k0);
+      size_t run = (size_t)(hi - lo) * 4;
+      int iy = oy * g->sy - g->pad_top + ky * g->dy, ix = ox * g->sx - g->pad_left + kx * g->dx;
+      if (iy < 0 || iy >= g->in_h || ix < 0 || ix >= g->in_w) set_bytes(d, 0, run);
+      else copy_bytes(d, x + (((size_t)b * g->in_h + iy) * g->in_w + ix) * c + lo, run);
+    }
+  }
+}
+
+typedef struct FilterJob {
+  const Geometry *g;
+  const float *x, *dy;
+  float *dw;
+  float *cols; /* one im2col block per thread */
+  int block, rows, k, step;
+} FilterJob;
+
+static void filter_task(void *ctx, int task, int tid) {
+  const FilterJob *j = ctx;
+  int out_c = j->g->out_c;
+  int k0 = task * j->step, k1 = k0 + j->step < j->k ? k0 + j->step : j->k, width = k1 - k0;
+  float *col = j->cols + (size_t)tid * j->block * j->k;
+  for (int r0 = 0; r0 < j->rows; r0 += j->block) {
+    int count = j->rows - r0 < j->block ? j->rows - r0 : j->block;
+    im2col_columns(j->g, j->x, col, r0, count, k0, k1);
+    gemm_on(tid, width, out_c, count, col, 1, width, j->dy + (size_t)r0 * out_c, out_c, 1, j->dw + (size_t)k0 * out_c,
+            out_c, r0 > 0);
+  }
+}
+
 /* out [n, oh, ow, f] = conv(x, filter). Geometry in st_arg_area. */
 EXPORT(st_conv2d) int st_conv2d(const float *x, const float *w, float *out) {
   Geometry g = read_geometry();
@@ -93,15 +190,16 @@ EXPORT(st_conv2d) int st_conv2d(const float *x, const float *w, float *out) {
     st_gemm(rows, g.out_c, k, x, k, 1, w, g.out_c, 1, out, g.out_c, 0);
     return ST_OK;
   }
+  double work = 2.0 * rows * k * g.out_c;
+  int nt = par_threads(work);
   int block = block_rows(&g, rows);
-  float *col = st_scratch((size_t)block * k * 4);
-  if (col == 0) return ST_NO_MEMORY;
-  for (int r0 = 0; r0 < rows; r0 += block) {
-    int count = rows - r0 < block ? rows - r0 : block;
-    im2col(&g, x, col, r0, count);
-    st_gemm(count, g.out_c, k, col, k, 1, w, g.out_c, 1, out + (size_t)r0 * g.out_c, g.out_c, 0);
-  }
-  st_free(col);
+  /* Enough blocks that every thread gets a few. */
+  if (nt > 1) block = limit_block(block, rows, nt);
+  float *cols = st_scratch((size_t)nt * block * k * 4);
+  if (cols == 0) return ST_NO_MEMORY;
+  ConvJob j = {&g, x, w, out, cols, block, rows, k};
+  par_for(forward_task, &j, (rows + block - 1) / block, work);
+  st_free(cols);
   return ST_OK;
 }
 
@@ -118,7 +216,21 @@ EXPORT(st_conv2d_backprop_input) int st_conv2d_backprop_input(const float *dy, c
   }
   set_bytes(dxp, 0, dx_size * 4);
   if (rows == 0 || k == 0) return ST_OK;
+  double work = 2.0 * rows * k * g.out_c;
+  int nt = par_threads(work);
   int block = block_rows(&g, rows);
+  if (nt > 1 && g.batch >= 2) {
+    /* Whole images per task: col2im never adds into another task's pixels. */
+    float *cols = st_scratch((size_t)nt * block * k * 4);
+    if (cols == 0) return ST_NO_MEMORY;
+    ConvJob c = {&g, dy, w, dxp, cols, block, rows, k};
+    int tasks = g.batch < 2 * nt ? g.batch : 2 * nt;
+    ImageJob j = {&c, (g.batch + tasks - 1) / tasks};
+    par_for(backprop_input_task, &j, (g.batch + j.images_per_task - 1) / j.images_per_task, work);
+    st_free(cols);
+    return ST_OK;
+  }
+  /* One image (or one thread): each block's GEMM is split over the pool, col2im runs here. */
   float *col = st_scratch((size_t)block * k * 4);
   if (col == 0) return ST_NO_MEMORY;
   for (int r0 = 0; r0 < rows; r0 += block) {
@@ -143,7 +255,21 @@ EXPORT(st_conv2d_backprop_filter) int st_conv2d_backprop_filter(const float *x, 
     st_gemm(k, g.out_c, rows, x, 1, k, dy, g.out_c, 1, dw, g.out_c, 0);
     return ST_OK;
   }
+  double work = 2.0 * rows * k * g.out_c;
+  int nt = par_threads(work);
   int block = block_rows(&g, rows);
+  if (nt > 1 && k >= 8) {
+    /* Each task owns rows [k0, k1) of dw and walks every pixel block with its own columns of
+     * im2col: no task waits for another, and each dw element is summed as on one thread. */
+    float *cols = st_scratch((size_t)nt * block * k * 4);
+    if (cols == 0) return ST_NO_MEMORY;
+    int tasks = (k + 3) / 4 < 2 * nt ? (k + 3) / 4 : 2 * nt;
+    int step = ((k + tasks - 1) / tasks + 3) / 4 * 4;
+    FilterJob j = {&g, x, dy, dw, cols, block, rows, k, step};
+    par_for(filter_task, &j, (k + step - 1) / step, work);
+    st_free(cols);
+    return ST_OK;
+  }
   float *col = st_scratch((size_t)block * k * 4);
   if (col == 0) return ST_NO_MEMORY;
   for (int r0 = 0; r0 < rows; r0 += block) {

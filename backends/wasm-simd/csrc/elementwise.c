@@ -89,7 +89,7 @@ INLINE v128_t unary_f32(int op, v128_t x) {
     break;
 
 /* Works in place (x == o): the tail is read before it is written. */
-EXPORT(st_unary_f32) void st_unary_f32(int op, const float *x, float *o, int n) {
+static void unary_f32_run(int op, const float *x, float *o, int n) {
   int i = 0;
   switch (op) {
     UNARY_F32_CASE(U_NEG) UNARY_F32_CASE(U_ABS) UNARY_F32_CASE(U_SIGN) UNARY_F32_CASE(U_EXP)
@@ -100,6 +100,49 @@ EXPORT(st_unary_f32) void st_unary_f32(int op, const float *x, float *o, int n) 
     default: return;
   }
   if (i < n) store_part(o + i, unary_f32(op, load_part(x + i, n - i)), n - i);
+}
+
+/*
+ * Large elementwise calls are split into equal slices over the thread pool. The work estimate is
+ * in flops, like a GEMM's: the approximations (exp, log, tanh, sigmoid, erf) cost about 16 per
+ * element; the rest are bound by memory, so a slice has to be big before a second core helps.
+ */
+#define ELEMENT_SLICE_UNIT 64
+
+INLINE double unary_work(int op, int n) {
+  int heavy = op == U_EXP || op == U_LOG || op == U_TANH || op == U_SIGMOID || op == U_ERF;
+  return (double)n * (heavy ? 16 : 2);
+}
+
+/* Slices of [0, n) for `nt` threads, in multiples of ELEMENT_SLICE_UNIT; returns the slice size. */
+static int slice_size(int n, int nt) {
+  int s = (n + 2 * nt - 1) / (2 * nt);
+  return (s + ELEMENT_SLICE_UNIT - 1) / ELEMENT_SLICE_UNIT * ELEMENT_SLICE_UNIT;
+}
+
+typedef struct UnaryJob {
+  int op, n, step;
+  const float *x;
+  float *o;
+} UnaryJob;
+
+static void unary_task(void *ctx, int t, int tid) {
+  (void)tid;
+  const UnaryJob *j = ctx;
+  int i0 = t * j->step;
+  int count = j->n - i0 < j->step ? j->n - i0 : j->step;
+  unary_f32_run(j->op, j->x + i0, j->o + i0, count);
+}
+
+EXPORT(st_unary_f32) void st_unary_f32(int op, const float *x, float *o, int n) {
+  double work = unary_work(op, n);
+  int nt = par_threads(work);
+  if (nt <= 1 || n < 2 * ELEMENT_SLICE_UNIT) {
+    unary_f32_run(op, x, o, n);
+    return;
+  }
+  UnaryJob j = {op, n, slice_size(n, nt), x, o};
+  par_for(unary_task, &j, (n + j.step - 1) / j.step, work);
 }
 
 EXPORT(st_unary_i32) void st_unary_i32(int op, const int32_t *x, int32_t *o, int n) {
@@ -270,20 +313,34 @@ static inner_fn pick_inner(int op, int dtype) {
  * a's strides[rank], b's strides[rank] (elements; 0 on broadcast dims). Returns -1 for an op the
  * dtype does not have (core never asks for one).
  */
-EXPORT(st_binary) int st_binary(int op, int dtype, const void *a, const void *b, void *out, int rank) {
-  inner_fn fn = pick_inner(op, dtype);
-  if (fn == 0) return -1;
-  const int32_t *shape = st_arg_area, *as = st_arg_area + rank, *bs = st_arg_area + 2 * rank;
-  int in_size = dtype == DT_BOOL ? 1 : 4;
-  int out_size = op >= B_EQ ? 1 : in_size;
+typedef struct BinaryJob {
+  inner_fn fn;
+  int rank, in_size, out_size;
+  int32_t shape[16], as[16], bs[16]; /* copied: st_arg_area may be reused once the call returns */
+  const char *a, *b;
+  char *out;
+  int64_t rows;
+  int step; /* rows per task, or elements per task when there is one row */
+} BinaryJob;
+
+/* Rows [r0, r1) of the collapsed shape (each row is the innermost dim). */
+static void binary_rows(const BinaryJob *j, int64_t r0, int64_t r1) {
+  int rank = j->rank, in_size = j->in_size, out_size = j->out_size;
+  const int32_t *shape = j->shape, *as = j->as, *bs = j->bs;
   int inner = shape[rank - 1];
   int32_t idx[16] = {0};
-  int64_t outer = 1;
-  for (int d = 0; d < rank - 1; d++) outer *= shape[d];
-  const char *pa = a, *pb = b;
-  char *po = out;
-  for (int64_t r = 0; r < outer; r++) {
-    fn(pa, as[rank - 1], pb, bs[rank - 1], po, inner);
+  const char *pa = j->a, *pb = j->b;
+  char *po = j->out + (size_t)r0 * inner * out_size;
+  /* Where row r0 starts: its index over the outer dims, last dim fastest. */
+  int64_t r = r0;
+  for (int d = rank - 2; d >= 0; d--) {
+    idx[d] = (int32_t)(r % shape[d]);
+    r /= shape[d];
+    pa += (ptrdiff_t)as[d] * idx[d] * in_size;
+    pb += (ptrdiff_t)bs[d] * idx[d] * in_size;
+  }
+  for (r = r0; r < r1; r++) {
+    j->fn(pa, as[rank - 1], pb, bs[rank - 1], po, inner);
     po += (size_t)inner * out_size;
     for (int d = rank - 2; d >= 0; d--) {
       pa += (ptrdiff_t)as[d] * in_size;
@@ -293,6 +350,57 @@ EXPORT(st_binary) int st_binary(int op, int dtype, const void *a, const void *b,
       pb -= (ptrdiff_t)bs[d] * shape[d] * in_size;
       idx[d] = 0;
     }
+  }
+}
+
+static void binary_task(void *ctx, int t, int tid) {
+  (void)tid;
+  const BinaryJob *j = ctx;
+  if (j->rows > 1) {
+    int64_t r0 = (int64_t)t * j->step;
+    binary_rows(j, r0, r0 + j->step < j->rows ? r0 + j->step : j->rows);
+    return;
+  }
+  /* One long row: slice it. */
+  int n = j->shape[j->rank - 1];
+  int i0 = t * j->step;
+  int count = n - i0 < j->step ? n - i0 : j->step;
+  int sa = j->as[j->rank - 1], sb = j->bs[j->rank - 1];
+  j->fn(j->a + (size_t)i0 * sa * j->in_size, sa, j->b + (size_t)i0 * sb * j->in_size, sb,
+        j->out + (size_t)i0 * j->out_size, count);
+}
+
+EXPORT(st_binary) int st_binary(int op, int dtype, const void *a, const void *b, void *out, int rank) {
+  inner_fn fn = pick_inner(op, dtype);
+  if (fn == 0) return -1;
+  BinaryJob j;
+  j.fn = fn;
+  j.rank = rank;
+  j.in_size = dtype == DT_BOOL ? 1 : 4;
+  j.out_size = op >= B_EQ ? 1 : j.in_size;
+  for (int d = 0; d < rank; d++) {
+    j.shape[d] = st_arg_area[d];
+    j.as[d] = st_arg_area[rank + d];
+    j.bs[d] = st_arg_area[2 * rank + d];
+  }
+  j.a = a;
+  j.b = b;
+  j.out = out;
+  j.rows = 1;
+  for (int d = 0; d < rank - 1; d++) j.rows *= j.shape[d];
+  int inner = j.shape[rank - 1];
+  if (j.rows == 0 || inner == 0) return 0;
+  /* mod and floorDiv are scalar loops with a division: a few flops more per element. */
+  double work = (double)j.rows * inner * (op == B_MOD || op == B_FLOORDIV ? 8 : 2);
+  int nt = par_threads(work);
+  if (nt > 1 && j.rows >= 2 * nt) {
+    j.step = (int)((j.rows + 2 * nt - 1) / (2 * nt));
+    par_for(binary_task, &j, (int)((j.rows + j.step - 1) / j.step), work);
+  } else if (nt > 1 && j.rows == 1 && inner >= 2 * ELEMENT_SLICE_UNIT) {
+    j.step = slice_size(inner, nt);
+    par_for(binary_task, &j, (inner + j.step - 1) / j.step, work);
+  } else {
+    binary_rows(&j, 0, j.rows);
   }
   return 0;
 }

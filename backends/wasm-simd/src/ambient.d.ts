@@ -12,3 +12,10 @@ declare class URL {
   readonly href: string;
   readonly protocol: string;
 }
+
+/** A browser's Web Worker constructor, used only where `globalThis.Worker` exists (src/thread-pool.ts). */
+declare const Worker: new (url: URL, options: { type: 'module' }) => {
+  postMessage(message: unknown): void;
+  addEventListener(event: string, fn: (event: { data?: unknown; message?: string }) => void): void;
+  terminate(): void;
+};

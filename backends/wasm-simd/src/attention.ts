@@ -40,6 +40,7 @@ export function attention(rt: Runtime, q: TensorInfo, k: TensorInfo, v: TensorIn
       if (n > 0) rt.wasm.st_softmax(scores, scores, m, n, 0);
       rt.wasm.st_gemm(m, e, n, scores, n, 1, vp + t * n * e * 4, e, 1, out.storage.ptr + t * m * e * 4, e, 0);
     }
+    rt.checkThreads('attention', []);
   } catch (err) {
     rt.fail([out], err);
   } finally {

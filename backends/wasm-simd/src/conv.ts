@@ -24,6 +24,7 @@ function runWithScratch(rt: Runtime, kernel: string, out: TensorInfo, call: () =
       rt.fail([out], err);
     }
   }
+  rt.checkThreads(kernel, [out]);
   return out;
 }
 

@@ -83,6 +83,7 @@ export function unaryAt(rt: Runtime, op: UnaryOp, src: number, dst: number, n: n
   const code = UNARY_CODE[op];
   if (code !== undefined) {
     rt.wasm.st_unary_f32(code, src, dst, n);
+    rt.checkThreads(`unary.${op}`, []); // large calls run threaded; callers free their outputs
     return;
   }
   const fn = JS_UNARY[op];
@@ -164,6 +165,7 @@ export function binaryAt(rt: Runtime, op: BinaryOp, dtype: DType, a: TensorInfo,
   rt.heap.setArgs([...shape, ...strides[0]!, ...strides[1]!]);
   const status = rt.wasm.st_binary(BINARY_CODE[op]!, DTYPE_CODE[dtype], ap, bp, outPtr, shape.length);
   if (status !== 0) throw new Error(`wasm-simd backend: binary '${op}' does not take ${dtype}`);
+  rt.checkThreads(`binary.${op}`, []); // large calls run threaded; callers free their outputs
 }
 
 export function binary(rt: Runtime, op: BinaryOp, a: TensorInfo, b: TensorInfo): TensorInfo {

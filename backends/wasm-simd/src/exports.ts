@@ -8,8 +8,16 @@ export interface WasmMemory {
   readonly buffer: ArrayBuffer;
 }
 
+/** A mutable wasm global as JS sees it. */
+export interface WasmGlobal {
+  value: number;
+}
+
 export interface StrataExports {
+  /** The module's memory (exported by strata.wasm; the shared memory imported by strata-threads.wasm). */
   readonly memory: WasmMemory;
+  /** Only strata-threads.wasm exports it: each worker's instance moves it to its own stack. */
+  readonly __stack_pointer?: WasmGlobal;
   // heap.c
   st_malloc(bytes: number): number;
   st_free(ptr: number): void;
@@ -38,7 +46,18 @@ export interface StrataExports {
   st_concat_part(src: number, dst: number, outer: number, chunk: number, row: number, offset: number): void;
   st_gather(esize: number, x: number, indices: number, out: number, outer: number, len: number, count: number, inner: number): void;
   st_scatter_add(dtype: number, updates: number, indices: number, out: number, outer: number, size: number, count: number, inner: number): void;
+  // threads.c (the single-threaded build has them too: st_threads_init then answers 1)
+  st_threads_init(threads: number, canBlock: number): number;
+  st_threads_set(threads: number, minWork: number): number;
+  st_threads_quit(): void;
+  st_worker_loop(tid: number, seen: number): void;
+  st_worker_failed(): void;
+  st_job_seq(): number;
+  st_thread_error(): number;
+  st_par_dispatches(): number;
   // gemm.c
+  st_gemm_batch(m: number, n: number, k: number, a: number, rsA: number, csA: number, b: number, rsB: number, csB: number,
+    c: number, count: number, offsets: number): void;
   st_gemm(m: number, n: number, k: number, a: number, rsA: number, csA: number, b: number, rsB: number, csB: number,
     c: number, ldc: number, accumulate: number): void;
   // conv.c

@@ -22,7 +22,12 @@ export function fusedMatMul(rt: Runtime, a: TensorInfo, b: TensorInfo, bias: Ten
     bias.shape.length <= plan.shape.length);
   if (rowBias) {
     const out = rt.output('fusedMatMul', plan.shape, 'float32');
-    plan.run(rt, ap, bp, out.storage.ptr);
+    try {
+      plan.run(rt, ap, bp, out.storage.ptr);
+    } catch (err) {
+      rt.fail([out], err);
+    }
+    rt.checkThreads('fusedMatMul', [out]);
     const size = sizeOf(plan.shape);
     if (size > 0) rt.wasm.st_bias_act(out.storage.ptr, size / n, n, biasPtr, ACTIVATION_CODE[activation]);
     return out;
@@ -33,6 +38,7 @@ export function fusedMatMul(rt: Runtime, a: TensorInfo, b: TensorInfo, bias: Ten
   let out: TensorInfo | undefined;
   try {
     plan.run(rt, ap, bp, product.storage.ptr);
+    rt.checkThreads('fusedMatMul', []);
     out = rt.output('fusedMatMul', shape, 'float32');
     const outPtr = rt.ptr(out);
     binaryAt(rt, 'add', 'float32', product, product.storage.ptr, bias!, biasPtr, shape, outPtr);

@@ -3,11 +3,19 @@
  * so `new URL('../wasm/strata.wasm', import.meta.url)` names it both in Node (a file: URL, read
  * with node:fs) and in browsers or bundlers (an http(s) URL, fetched).
  */
-import type { StrataExports } from './exports.js';
+import type { StrataExports, WasmMemory } from './exports.js';
+
+/** A compiled module: opaque here, handed to WebAssembly.instantiate and posted to workers. */
+export interface WasmModule {
+  readonly __wasmModule?: never;
+}
 
 /** The parts of the WebAssembly JS API used here, typed locally so no DOM typings are needed. */
 interface WebAssemblyApi {
   instantiate(bytes: ArrayBuffer | Uint8Array, imports: object): Promise<{ instance: { exports: unknown } }>;
+  instantiate(module: WasmModule, imports: object): Promise<{ exports: unknown }>;
+  compile(bytes: ArrayBuffer | Uint8Array): Promise<WasmModule>;
+  Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => WasmMemory;
 }
 
 interface FetchResponse {
@@ -25,6 +33,11 @@ interface Globals {
 export function defaultWasmUrl(): string {
   // This exact `new URL(literal, import.meta.url)` form is what bundlers recognise as an asset.
   return new URL('../wasm/strata.wasm', import.meta.url).href;
+}
+
+/** Where the threads build is shipped. */
+export function defaultThreadsWasmUrl(): string {
+  return new URL('../wasm/strata-threads.wasm', import.meta.url).href;
 }
 
 /** Reads the module's bytes from `href`: node:fs for file: URLs, fetch otherwise. */
@@ -55,4 +68,30 @@ export async function instantiateStrata(bytes?: ArrayBuffer | Uint8Array): Promi
     const reason = err instanceof Error ? err.message : String(err);
     throw new Error(`wasm-simd backend: the module failed to instantiate (WebAssembly SIMD128 is required): ${reason}`);
   }
+}
+
+/** Pages the threads build needs at start (its `--initial-memory`, in scripts/build-wasm.sh). */
+const THREADS_INITIAL_PAGES = 64;
+/** wasm32's limit, which heap.c also assumes (65536 pages of 64 KiB). */
+const MAX_PAGES = 65536;
+
+/** The threads build, compiled once and instantiated over a new shared memory. */
+export interface ThreadedModule {
+  readonly module: WasmModule;
+  readonly memory: WasmMemory;
+  readonly exports: StrataExports;
+}
+
+/** Creates the shared memory and the main thread's instance of strata-threads.wasm. */
+export async function instantiateThreaded(bytes?: ArrayBuffer | Uint8Array): Promise<ThreadedModule> {
+  const api = (globalThis as Globals).WebAssembly;
+  if (api === undefined) throw new Error('WebAssembly is not available in this environment');
+  const source = bytes ?? (await loadWasmBytes(defaultThreadsWasmUrl()));
+  const module = await api.compile(source);
+  // A shared memory reserves its maximum up front; wasm32 can address 4 GiB anyway.
+  const memory = new api.Memory({ initial: THREADS_INITIAL_PAGES, maximum: MAX_PAGES, shared: true });
+  const instance = await api.instantiate(module, { env: { memory } });
+  // The threads build imports its memory, so it is not among the exports: add it for WasmHeap.
+  const exports = { ...(instance.exports as Omit<StrataExports, 'memory'>), memory } as StrataExports;
+  return { module, memory, exports };
 }

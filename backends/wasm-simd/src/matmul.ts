@@ -45,12 +45,26 @@ export function planMatMul(a: TensorInfo, b: TensorInfo, transposeA: boolean, tr
     run(rt, ap, bp, outPtr) {
       const count = sizeOf(batch);
       if (count === 0 || m === 0 || n === 0) return;
-      const aMatrix = aRows * aCols * 4;
-      const bMatrix = bRows * bCols * 4;
+      const aMatrix = aRows * aCols; // in floats
+      const bMatrix = bRows * bCols;
+      if (count === 1) {
+        rt.wasm.st_gemm(m, n, k, ap, rsA, csA, bp, rsB, csB, outPtr, n, 0);
+        return;
+      }
+      // Several matrices: one call, so the module can spread small ones over the threads.
       const aOf = broadcastIndexMap(aBatch, batch);
       const bOf = broadcastIndexMap(bBatch, batch);
-      for (let t = 0; t < count; t++) {
-        rt.wasm.st_gemm(m, n, k, ap + aOf[t]! * aMatrix, rsA, csA, bp + bOf[t]! * bMatrix, rsB, csB, outPtr + t * m * n * 4, n, 0);
+      const offsets = rt.scratch(count * 8, 'matMul');
+      try {
+        const at = offsets >>> 2;
+        const i32 = rt.heap.i32;
+        for (let t = 0; t < count; t++) {
+          i32[at + 2 * t] = aOf[t]! * aMatrix;
+          i32[at + 2 * t + 1] = bOf[t]! * bMatrix;
+        }
+        rt.wasm.st_gemm_batch(m, n, k, ap, rsA, csA, bp, rsB, csB, outPtr, count, offsets);
+      } finally {
+        rt.freeScratch(offsets);
       }
     },
   };
@@ -61,6 +75,11 @@ export function matMul(rt: Runtime, a: TensorInfo, b: TensorInfo, transposeA: bo
   const bp = rt.ptr(b, 'float32');
   const plan = planMatMul(a, b, transposeA, transposeB);
   const out = rt.output('matMul', plan.shape, 'float32');
-  plan.run(rt, ap, bp, out.storage.ptr);
+  try {
+    plan.run(rt, ap, bp, out.storage.ptr);
+  } catch (err) {
+    rt.fail([out], err);
+  }
+  rt.checkThreads('matMul', [out]);
   return out;
 }

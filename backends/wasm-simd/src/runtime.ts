@@ -70,6 +70,16 @@ export class Runtime {
     this.heap.free(ptr);
   }
 
+  /**
+   * Throws if a worker thread trapped while running part of `kernel` (the job still completed,
+   * so memory is consistent; the outputs are not). Call after any kernel that may run threaded.
+   */
+  checkThreads(kernel: string, outputs: readonly TensorInfo[]): void {
+    if (this.wasm.st_thread_error() !== 0) {
+      this.fail(outputs, new Error(`wasm-simd backend: ${kernel} failed in a worker thread`));
+    }
+  }
+
   /** Throws the clear out-of-memory error for a kernel whose wasm code could not get scratch. */
   scratchFailed(kernel: string): never {
     throw new Error(

@@ -1,4 +1,5 @@
-// The committed wasm/strata.wasm must be exactly what scripts/build-wasm.sh builds from csrc/.
+// The committed wasm/strata.wasm and wasm/strata-threads.wasm must be exactly what
+// scripts/build-wasm.sh builds from csrc/.
 // Needs clang and lld; without them the test is skipped with a message.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -23,12 +24,14 @@ const clang = hasClang();
 if (!clang) console.warn('build.test: clang/wasm-ld not found, skipping the rebuild-and-compare check (apt-get install clang lld)');
 
 describe('wasm build', () => {
-  it.skipIf(!clang)('a fresh build equals the committed wasm/strata.wasm', () => {
+  it.skipIf(!clang)('a fresh build equals the committed wasm/strata.wasm and wasm/strata-threads.wasm', () => {
     const dir = mkdtempSync(join(tmpdir(), 'strata-wasm-'));
     try {
       const out = join(dir, 'strata.wasm');
-      execFileSync('bash', [join(root, 'scripts/build-wasm.sh')], { env: { ...process.env, OUT: out }, stdio: 'pipe' });
+      const outThreads = join(dir, 'strata-threads.wasm');
+      execFileSync('bash', [join(root, 'scripts/build-wasm.sh')], { env: { ...process.env, OUT: out, OUT_THREADS: outThreads }, stdio: 'pipe' });
       expect(readFileSync(out).equals(readFileSync(join(root, 'wasm/strata.wasm')))).toBe(true);
+      expect(readFileSync(outThreads).equals(readFileSync(join(root, 'wasm/strata-threads.wasm')))).toBe(true);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

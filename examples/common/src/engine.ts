@@ -3,9 +3,12 @@
  */
 import * as st from '@strata/core';
 
-/** Prints every registered backend with its priority, status and why it is unavailable. */
+/** Prints every registered backend with its priority, status, and why it is unavailable or how it runs. */
 export function printBackends(log: (line: string) => void = console.log): void {
-  for (const b of st.backends()) log(`  ${b.name} (priority ${b.priority}): ${b.status}${b.reason ? ` — ${b.reason}` : ''}`);
+  for (const b of st.backends()) {
+    const detail = b.reason ?? b.description;
+    log(`  ${b.name} (priority ${b.priority}): ${b.status}${detail ? ` — ${detail}` : ''}`);
+  }
 }
 
 /**

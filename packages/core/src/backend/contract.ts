@@ -252,6 +252,8 @@ export const OPTIONAL_KERNEL_NAMES: readonly OptionalKernelName[] = [
 export interface Backend extends RequiredKernels, Partial<OptionalKernels> {
   /** The name it registers under, e.g. `'cpu'`. */
   readonly name: string;
+  /** How it runs, for people (e.g. `'2 threads (worker_threads)'`); `st.backends()` shows it. */
+  readonly description?: string;
   /** Copies `values` into new storage of `dtype` (`values` has the matching typed array type). */
   write(values: TypedArray, dtype: DType): Storage;
   /** Copies storage out; the array type matches the dtype it was written or produced with. */

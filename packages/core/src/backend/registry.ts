@@ -11,6 +11,8 @@ export interface BackendStatus {
   readonly status: 'active' | 'ready' | 'unavailable' | 'untried';
   /** Why it is unavailable (the factory's error message). */
   readonly reason?: string;
+  /** How an initialised backend runs, in its own words (e.g. its thread count, or why it runs on one thread). */
+  readonly description?: string;
 }
 
 interface Entry {
@@ -123,8 +125,9 @@ export function backends(): BackendStatus[] {
   return registeredBackends().map((name) => {
     const e = entries.get(name)!;
     const { priority } = e.registration;
-    if (name === activeName) return { name, priority, status: 'active' };
-    if (e.instance) return { name, priority, status: 'ready' };
+    const described = e.instance?.description !== undefined ? { description: e.instance.description } : {};
+    if (name === activeName) return { name, priority, status: 'active', ...described };
+    if (e.instance) return { name, priority, status: 'ready', ...described };
     if (e.failure !== undefined) return { name, priority, status: 'unavailable', reason: e.failure };
     return { name, priority, status: 'untried' };
   });

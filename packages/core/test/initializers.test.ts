@@ -400,11 +400,24 @@ describe('config round trip and lookup by name', () => {
   it('serializeInitializer → JSON → getInitializer gives the same class, config and values', () => {
     for (const init of instances) {
       const json = JSON.parse(JSON.stringify(I.serializeInitializer(init))) as st.SerializedObject;
-      expect(json.className).toBe(init.getClassName());
       const back = I.getInitializer(json);
-      expect(back.constructor).toBe(init.constructor);
-      expect(back.getConfig()).toEqual(init.getConfig());
+      // The LeCun presets are written as the equivalent VarianceScaling (see the next test).
+      if (init instanceof I.LecunNormal || init instanceof I.LecunUniform) {
+        expect(json.className).toBe('VarianceScaling');
+        expect(back.constructor).toBe(I.VarianceScaling);
+      } else {
+        expect(json.className).toBe(init.getClassName());
+        expect(back.constructor).toBe(init.constructor);
+        expect(back.getConfig()).toEqual(init.getConfig());
+      }
       expect(draw(back, [6, 6])).toEqual(draw(init, [6, 6]));
+    }
+  });
+
+  it('LeCun presets are written as the equivalent VarianceScaling (Keras spells LecunNormal, TensorFlow.js LeCunNormal)', () => {
+    for (const [init, distribution] of [[new I.LecunNormal({ seed: 3 }), 'truncatedNormal'], [new I.LecunUniform({ seed: 4 }), 'uniform']] as const) {
+      expect(I.serializeInitializer(init)).toEqual({ className: 'VarianceScaling', config: { scale: 1, mode: 'fanIn', distribution, seed: init.seed } });
+      expect(init.getClassName()).toBe(init instanceof I.LecunNormal ? 'LecunNormal' : 'LecunUniform');
     }
   });
 

@@ -195,7 +195,12 @@ export class VarianceScaling extends Initializer {
   }
 }
 
-function preset(className: string, scale: number, mode: FanMode, distribution: VarianceDistribution) {
+/**
+ * A VarianceScaling preset. `savedAsVarianceScaling`: written as the equivalent VarianceScaling,
+ * for presets that Keras and TensorFlow.js spell differently (LecunNormal / LeCunNormal), so that
+ * both can read the file.
+ */
+function preset(className: string, scale: number, mode: FanMode, distribution: VarianceDistribution, savedAsVarianceScaling = false) {
   const cls = class extends VarianceScaling {
     static override readonly className = className;
     constructor(args: SeedArgs = {}) {
@@ -203,6 +208,9 @@ function preset(className: string, scale: number, mode: FanMode, distribution: V
     }
     override getConfig(): ConfigDict {
       return { seed: this.seed };
+    }
+    serializedForm(): SerializedObject | undefined {
+      return savedAsVarianceScaling ? { className: VarianceScaling.className, config: super.getConfig() } : undefined;
     }
     static override fromConfig(c: ConfigDict): VarianceScaling {
       return new cls(c as SeedArgs);
@@ -220,9 +228,9 @@ export const HeUniform = preset('HeUniform', 2, 'fanIn', 'uniform');
 /** Truncated normal with stddev sqrt(2 / fanIn). */
 export const HeNormal = preset('HeNormal', 2, 'fanIn', 'truncatedNormal');
 /** Uniform in ±sqrt(3 / fanIn). */
-export const LecunUniform = preset('LecunUniform', 1, 'fanIn', 'uniform');
+export const LecunUniform = preset('LecunUniform', 1, 'fanIn', 'uniform', true);
 /** Truncated normal with stddev sqrt(1 / fanIn). */
-export const LecunNormal = preset('LecunNormal', 1, 'fanIn', 'truncatedNormal');
+export const LecunNormal = preset('LecunNormal', 1, 'fanIn', 'truncatedNormal', true);
 
 /** A (semi-)orthogonal matrix times `gain`, from the QR decomposition of a normal matrix. */
 export class Orthogonal extends Initializer {

@@ -30,6 +30,8 @@ export interface SerializableClass<T = unknown> {
 export interface Serializable {
   getClassName(): string;
   getConfig(): ConfigDict;
+  /** What to write instead of `{getClassName(), getConfig()}`, for an equivalent form more readers understand. */
+  serializedForm?(): SerializedObject | undefined;
 }
 
 const registry = new Map<SerializableKind, Map<string, SerializableClass>>();
@@ -62,7 +64,7 @@ export function registeredClassNames(kind: SerializableKind): string[] {
 
 /** `{className, config}` of an object. */
 export function serializeObject(obj: Serializable): SerializedObject {
-  return { className: obj.getClassName(), config: obj.getConfig() };
+  return obj.serializedForm?.() ?? { className: obj.getClassName(), config: obj.getConfig() };
 }
 
 /** Whether `value` looks like `{className, config}`. */

@@ -194,6 +194,20 @@ describe('Strata → TensorFlow.js', () => {
     model.dispose();
   });
 
+  it('every initializer Strata saves is one TensorFlow.js can load (LeCun presets as VarianceScaling)', async () => {
+    const initializers = ['glorotUniform', 'glorotNormal', 'heUniform', 'heNormal', 'lecunUniform', 'lecunNormal', 'orthogonal', 'zeros', 'ones'];
+    const model = st.sequential(initializers.map((init, i) => st.layers.dense({ units: 3, kernelInitializer: init, ...(i === 0 ? { inputShape: [3] } : {}) })));
+    const inputs = randomBatch([[4, 3]], 25);
+    const expected = await strataPredict(model, inputs);
+    const tfModel = await tfl.loadLayersModel(tf.io.fromMemory(await strataArtifacts(model) as tf.io.ModelArtifacts));
+    expectSamePredictions(await tfjsPredict(tfModel, inputs), expected);
+    const lecun = tfModel.layers[5]!.getConfig()['kernelInitializer'] as { className: string; config: Record<string, unknown> };
+    expect(lecun.className).toBe('VarianceScaling');
+    expect(lecun.config).toMatchObject({ scale: 1, mode: 'fanIn' });
+    tfModel.dispose();
+    model.dispose();
+  });
+
   it('the two-input functional model saved by Strata loads in TensorFlow.js and predicts the same', async () => {
     const model = strataTwoInputs(23);
     const inputs = randomBatch([[5, 5], [5, 3]], 24);

@@ -285,6 +285,21 @@ describe('training configuration of settings TensorFlow.js lacks', () => {
     }
   });
 
+  it('metrics per output (which TensorFlow.js cannot read) survive save and load in Strata\'s form', async () => {
+    const input = st.input({ shape: [3] });
+    const cls = st.layers.dense({ units: 2, activation: 'softmax', name: 'cls' }).apply(input);
+    const reg = st.layers.dense({ units: 1, name: 'reg' }).apply(input);
+    const model = st.model({ inputs: input, outputs: [cls, reg] });
+    model.compile({ optimizer: 'adam', loss: ['sparseCategoricalCrossentropy', 'mse'], metrics: [['accuracy'], ['mae']] });
+    const artifacts = await saveToMemory(model);
+    expect(artifacts.trainingConfig).toBeUndefined();
+    const loaded = await st.loadModel(st.io.fromMemory(artifacts));
+    expect(loaded.compileArgs?.metrics).toEqual([['accuracy'], ['mae']]);
+    expect(loaded.compileArgs?.loss).toEqual(['sparseCategoricalCrossentropy', 'mse']);
+    loaded.dispose();
+    model.dispose();
+  });
+
   it('a loss given as a custom function cannot be stored: the model loads uncompiled', async () => {
     const model = denseModel(14);
     model.compile({ optimizer: 'adamw', loss: (a: st.Tensor, b: st.Tensor) => st.mean(st.abs(st.sub(a, b)), -1) });

@@ -105,14 +105,12 @@ export function trainingConfigFromCompileArgs(args: CompileArgs, optimizer: Opti
     if (weights.some((w) => w !== 1)) return null;
   }
   const config: TrainingConfig = { loss: loss as TrainingConfig['loss'], optimizer_config: optimizerConfig };
-  // Metrics only as TensorFlow.js reads them (names, flat or by output); others are left out.
   if (args.metrics !== undefined) {
+    // Metrics TensorFlow.js cannot read (metric objects, lists per output, names it lacks, which
+    // would make its compile throw) send everything to Strata's form rather than being dropped.
     const metrics = names(args.metrics, toSnakeCase);
-    if (metrics !== null && typeof metrics !== 'string') {
-      // A metric name TensorFlow.js lacks would make its compile throw.
-      if (!allNames(metrics, (n) => TFJS_METRICS.has(toCamelCase(n)))) return null;
-      config.metrics = metrics;
-    }
+    if (metrics === null || !allNames(metrics, (n) => TFJS_METRICS.has(toCamelCase(n)))) return null;
+    config.metrics = typeof metrics === 'string' ? [metrics] : metrics;
   }
   return config;
 }

@@ -49,6 +49,28 @@ void st_gemm(int M, int N, int K, const float *A, int rsA, int csA, const float 
              float *C, int ldc, int accumulate);
 /* Allocates thread tid's packing buffers; 0 if memory ran out. */
 int gemm_init_thread(int tid);
+/* GEMM on thread tid whose A is never stored: pack(ctx, ic, mc, pc, kc, dst) writes rows
+ * [ic, ic+mc) × columns [pc, pc+kc) of op(A) as panels of 4 rows (panel i: kc columns of 4 floats,
+ * rows past M zero). Used by convolutions to pack im2col rows straight from the image. */
+typedef void (*gemm_pack_a_fn)(const void *ctx, int ic, int mc, int pc, int kc, float *dst);
+/* Each thread's GEMM B packing buffer (GEMM_PACK_B_FLOATS floats; gemm.c KC·NC): the direct
+ * convolution kernels in conv.c pack their filter there. */
+#define GEMM_PACK_B_FLOATS (256 * 1024)
+float *gemm_pack_b_buffer(int tid);
+void gemm_on_packed_a(int tid, int M, int N, int K, gemm_pack_a_fn pack, const void *ctx, const float *B, int rsB,
+                      int csB, float *C, int ldc);
+
+/* 4×4 transpose of rows r0..r3 in place. */
+INLINE void transpose4(v128_t *r0, v128_t *r1, v128_t *r2, v128_t *r3) {
+  v128_t t0 = wasm_i32x4_shuffle(*r0, *r1, 0, 4, 1, 5);
+  v128_t t1 = wasm_i32x4_shuffle(*r2, *r3, 0, 4, 1, 5);
+  v128_t t2 = wasm_i32x4_shuffle(*r0, *r1, 2, 6, 3, 7);
+  v128_t t3 = wasm_i32x4_shuffle(*r2, *r3, 2, 6, 3, 7);
+  *r0 = wasm_i32x4_shuffle(t0, t1, 0, 1, 4, 5);
+  *r1 = wasm_i32x4_shuffle(t0, t1, 2, 3, 6, 7);
+  *r2 = wasm_i32x4_shuffle(t2, t3, 0, 1, 4, 5);
+  *r3 = wasm_i32x4_shuffle(t2, t3, 2, 3, 6, 7);
+}
 
 INLINE void copy_bytes(void *dst, const void *src, size_t n) { __builtin_memcpy(dst, src, n); }
 INLINE void set_bytes(void *dst, int v, size_t n) { __builtin_memset(dst, v, n); }

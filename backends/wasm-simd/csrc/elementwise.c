@@ -88,9 +88,35 @@ INLINE v128_t unary_f32(int op, v128_t x) {
     for (; i + 4 <= n; i += 4) wasm_v128_store(o + i, unary_f32(OP, wasm_v128_load(x + i))); \
     break;
 
+/*
+ * exp gets a loop of its own: two vectors per iteration (independent chains hide the latency of
+ * the polynomial) and one range check per pair for the fast path (vmath.h), the constants set up
+ * once outside it. Works in place like the others: each pair is loaded before it is stored.
+ */
+static void exp_run(const float *x, float *o, int n) {
+  ExpConsts k = exp_consts();
+  int i = 0;
+  for (; i + 8 <= n; i += 8) {
+    v128_t a = wasm_v128_load(x + i), b = wasm_v128_load(x + i + 4), bad_a, bad_b;
+    v128_t ya = v_exp_fast(a, &k, &bad_a), yb = v_exp_fast(b, &k, &bad_b);
+    if (__builtin_expect(wasm_v128_any_true(wasm_v128_or(bad_a, bad_b)), 0)) {
+      ya = v_exp_full(a, &k);
+      yb = v_exp_full(b, &k);
+    }
+    wasm_v128_store(o + i, ya);
+    wasm_v128_store(o + i + 4, yb);
+  }
+  for (; i + 4 <= n; i += 4) wasm_v128_store(o + i, v_exp_k(wasm_v128_load(x + i), &k));
+  if (i < n) store_part(o + i, v_exp_k(load_part(x + i, n - i), &k), n - i);
+}
+
 /* Works in place (x == o): the tail is read before it is written. */
 static void unary_f32_run(int op, const float *x, float *o, int n) {
   int i = 0;
+  if (op == U_EXP) {
+    exp_run(x, o, n);
+    return;
+  }
   switch (op) {
     UNARY_F32_CASE(U_NEG) UNARY_F32_CASE(U_ABS) UNARY_F32_CASE(U_SIGN) UNARY_F32_CASE(U_EXP)
     UNARY_F32_CASE(U_LOG) UNARY_F32_CASE(U_SQRT) UNARY_F32_CASE(U_RSQRT) UNARY_F32_CASE(U_SQUARE)

@@ -47,17 +47,6 @@ int gemm_init_thread(int tid) {
   return 1;
 }
 
-INLINE void transpose4(v128_t *r0, v128_t *r1, v128_t *r2, v128_t *r3) {
-  v128_t t0 = wasm_i32x4_shuffle(*r0, *r1, 0, 4, 1, 5);
-  v128_t t1 = wasm_i32x4_shuffle(*r2, *r3, 0, 4, 1, 5);
-  v128_t t2 = wasm_i32x4_shuffle(*r0, *r1, 2, 6, 3, 7);
-  v128_t t3 = wasm_i32x4_shuffle(*r2, *r3, 2, 6, 3, 7);
-  *r0 = wasm_i32x4_shuffle(t0, t1, 0, 1, 4, 5);
-  *r1 = wasm_i32x4_shuffle(t0, t1, 2, 3, 6, 7);
-  *r2 = wasm_i32x4_shuffle(t2, t3, 0, 1, 4, 5);
-  *r3 = wasm_i32x4_shuffle(t2, t3, 2, 3, 6, 7);
-}
-
 /* Packs op(B)[0..kc, 0..nc) into panels of NR columns: panel j holds kc rows of NR floats. */
 static void pack_b(int kc, int nc, const float *b, int rs, int cs, float *dst) {
   for (int j0 = 0; j0 < nc; j0 += NR) {
@@ -154,6 +143,10 @@ static void kernel_4x8(int kc, const float *a, const float *b, float *c, int ldc
   wasm_v128_store(r3, c30); wasm_v128_store(r3 + 4, c31);
 }
 
+/* Thread tid's B packing buffer (GEMM_PACK_B_FLOATS floats), for convolution kernels (conv.c). */
+_Static_assert(KC * NC == GEMM_PACK_B_FLOATS, "common.h GEMM_PACK_B_FLOATS must be the size of pack_b0");
+float *gemm_pack_b_buffer(int tid) { return pack_b_of[tid]; }
+
 /* An edge tile: the full kernel into a local tile, then only the mr×nr valid part reaches C. */
 static void kernel_edge(int kc, const float *a, const float *b, float *c, int ldc, int mr, int nr, int beta) {
   float tile[MR * NR] __attribute__((aligned(16)));
@@ -180,6 +173,51 @@ static void gemm_block(float *pack_a_buf, int i0, int i1, int j0, int j1, int kc
         const float *ap = pack_a_buf + (size_t)ir * kc;
         if (mr == MR && nr == NR) kernel_4x8(kc, ap, bp, cp, ldc, beta);
         else kernel_edge(kc, ap, bp, cp, ldc, mr, nr, beta);
+      }
+    }
+  }
+}
+
+static void gemm_empty(int M, int N, float *C, int ldc, int accumulate);
+
+/*
+ * gemm_on with op(A) packed by a callback (see common.h). K is cut into as few blocks as
+ * possible of at most 2·KC (a convolution's K = kh·kw·c, e.g. 288, then is one block instead of
+ * 256 + 32, so C is written once), MC and NC shrink to keep the packed blocks within the buffers.
+ */
+void gemm_on_packed_a(int tid, int M, int N, int K, gemm_pack_a_fn pack, const void *ctx, const float *B, int rsB,
+                      int csB, float *C, int ldc) {
+  if (M <= 0 || N <= 0) return;
+  if (K <= 0) {
+    gemm_empty(M, N, C, ldc, 0);
+    return;
+  }
+  int kblocks = (K + 2 * KC - 1) / (2 * KC);
+  int kstep = ((K + kblocks - 1) / kblocks + 3) / 4 * 4;
+  int mcap = (MC * KC / kstep) / MR * MR, ncap = (KC * NC / kstep) / NR * NR;
+  if (mcap > MC) mcap = MC;
+  if (ncap > NC) ncap = NC;
+  float *pa = pack_a_of[tid], *pb = pack_b_of[tid];
+  for (int jc = 0; jc < N; jc += ncap) {
+    int nc = N - jc < ncap ? N - jc : ncap;
+    for (int pc = 0; pc < K; pc += kstep) {
+      int kc = K - pc < kstep ? K - pc : kstep;
+      int beta = pc > 0;
+      pack_b(kc, nc, B + (size_t)pc * rsB + (size_t)jc * csB, rsB, csB, pb);
+      for (int ic = 0; ic < M; ic += mcap) {
+        int mc = M - ic < mcap ? M - ic : mcap;
+        pack(ctx, ic, mc, pc, kc, pa);
+        for (int jr = 0; jr < nc; jr += NR) {
+          int nr = nc - jr < NR ? nc - jr : NR;
+          const float *bp = pb + (size_t)jr * kc;
+          for (int ir = 0; ir < mc; ir += MR) {
+            int mr = mc - ir < MR ? mc - ir : MR;
+            float *cp = C + (size_t)(ic + ir) * ldc + jc + jr;
+            const float *ap = pa + (size_t)ir * kc;
+            if (mr == MR && nr == NR) kernel_4x8(kc, ap, bp, cp, ldc, beta);
+            else kernel_edge(kc, ap, bp, cp, ldc, mr, nr, beta);
+          }
+        }
       }
     }
   }

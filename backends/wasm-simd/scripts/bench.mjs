@@ -30,7 +30,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import * as st from '@strata/core';
 import { WasmBackend } from '../dist/index.js'; // also registers 'wasm-simd' with @strata/core
-import { chainSuite, elementwiseSuite, trainingSuite } from './bench-suites.mjs';
+import { chainSuite, elementwiseSuite, random, trainingSuite } from './bench-suites.mjs';
 
 const { values: argv } = parseArgs({
   options: {
@@ -71,16 +71,6 @@ function time(fn, warm = 2) {
   }
   times.sort((a, b) => a - b);
   return { ms: times[Math.floor(times.length / 2)], repeats: times.length, cold: false };
-}
-
-function random(n, seed) {
-  const a = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    a[i] = s / 2 ** 32 - 0.5;
-  }
-  return a;
 }
 
 // ---- Strata backends (kernels called directly, as core would) ----

@@ -53,6 +53,23 @@ export function numberOption(values: Readonly<Record<string, unknown>>, name: st
   return value;
 }
 
+/**
+ * The options every MNIST program shares (`--epochs`, `--batch-size`, `--learning-rate`, `--seed`,
+ * `--limit`, `--save`), read from `values` and checked.
+ */
+export function sharedRunOptions(values: Readonly<Record<string, string | undefined>>): {
+  epochs: number; batchSize: number; learningRate: number; seed: number; limit?: number; save?: string;
+} {
+  return {
+    epochs: numberOption(values, 'epochs', 'count'),
+    batchSize: numberOption(values, 'batch-size', 'count'),
+    learningRate: numberOption(values, 'learning-rate', 'positive'),
+    seed: numberOption(values, 'seed', 'count'),
+    ...(values['limit'] === undefined ? {} : { limit: numberOption(values, 'limit', 'count') }),
+    ...(values['save'] === undefined ? {} : { save: values['save'] }),
+  };
+}
+
 /** A bad command line: reported without a stack trace, exit code 2. */
 export class UsageError extends Error {}
 

@@ -1,7 +1,7 @@
 /**
  * What every example program shares, so each example's own files hold only what it shows.
  */
-export { numberOption, parseCommandLine, runMain, UsageError, type NumberKind, type StringOption } from './cli.js';
+export { numberOption, parseCommandLine, sharedRunOptions, runMain, UsageError, type NumberKind, type StringOption } from './cli.js';
 export { printBackends, undisposedCount } from './engine.js';
 export { reportClassifierRun, exitOnFailures, type ClassifierRun } from './report.js';
 export {

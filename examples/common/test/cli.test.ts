@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { numberOption } from '../src/cli.js';
+import { numberOption, sharedRunOptions } from '../src/cli.js';
 
 describe('numberOption', () => {
   const values = { epochs: '5', rate: '0.001', split: '0.1', zero: '0', half: '2.5', text: 'ten', empty: '' };
@@ -19,5 +19,14 @@ describe('numberOption', () => {
     expect(() => numberOption(values, 'text', 'nonNegative')).toThrow('--text must be a number ≥ 0, got ten');
     expect(() => numberOption(values, 'empty', 'count')).toThrow('--empty must be a positive integer, got ');
     expect(() => numberOption(values, 'missing', 'count')).toThrow('--missing must be a positive integer, got nothing');
+  });
+});
+
+describe('sharedRunOptions', () => {
+  it('reads the options every MNIST program shares, leaving out what was not given', () => {
+    const given = { epochs: '3', 'batch-size': '64', 'learning-rate': '0.002', seed: '7', limit: '500', save: 'file:///tmp/m' };
+    expect(sharedRunOptions(given)).toEqual({ epochs: 3, batchSize: 64, learningRate: 0.002, seed: 7, limit: 500, save: 'file:///tmp/m' });
+    expect(sharedRunOptions({ ...given, limit: undefined, save: undefined })).toEqual({ epochs: 3, batchSize: 64, learningRate: 0.002, seed: 7 });
+    expect(() => sharedRunOptions({ ...given, 'batch-size': '0' })).toThrow('--batch-size must be a positive integer, got 0');
   });
 });

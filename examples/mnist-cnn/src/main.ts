@@ -10,7 +10,7 @@
 import * as st from '@strata/core';
 import '@strata/backend-cpu';
 import '@strata/backend-wasm';
-import { exitOnFailures, numberOption, parseCommandLine, printBackends, reportClassifierRun, runMain, UsageError } from '@strata/example-common';
+import { exitOnFailures, numberOption, parseCommandLine, printBackends, reportClassifierRun, runMain, sharedRunOptions, UsageError } from '@strata/example-common';
 import { runMnistCnn } from './cnn.js';
 
 const args = parseCommandLine({
@@ -42,15 +42,10 @@ async function main(): Promise<void> {
   const minAccuracy = numberOption(args, 'min-accuracy', 'fraction');
   const started = performance.now();
   const result = await runMnistCnn({
-    epochs: numberOption(args, 'epochs', 'count'),
-    batchSize: numberOption(args, 'batch-size', 'count'),
-    learningRate: numberOption(args, 'learning-rate', 'positive'),
+    ...sharedRunOptions(args),
     filters: filtersArg(),
     dense: numberOption(args, 'dense', 'count'),
     validationSplit: numberOption(args, 'validation-split', 'fraction'),
-    seed: numberOption(args, 'seed', 'count'),
-    ...(args.limit === undefined ? {} : { limit: numberOption(args, 'limit', 'count') }),
-    ...(args.save === undefined ? {} : { save: args.save }),
   });
 
   const total = (performance.now() - started) / 1000;

@@ -8,7 +8,7 @@
 import * as st from '@strata/core';
 import '@strata/backend-cpu';
 import '@strata/backend-wasm';
-import { exitOnFailures, numberOption, parseCommandLine, printBackends, reportClassifierRun, runMain, seconds } from '@strata/example-common';
+import { exitOnFailures, numberOption, parseCommandLine, printBackends, reportClassifierRun, runMain, seconds, sharedRunOptions } from '@strata/example-common';
 import { runMnistMlp } from './mlp.js';
 
 const args = parseCommandLine({
@@ -31,14 +31,9 @@ async function main(): Promise<void> {
   const minAccuracy = numberOption(args, 'min-accuracy', 'fraction');
   const started = performance.now();
   const result = await runMnistMlp({
-    epochs: numberOption(args, 'epochs', 'count'),
-    batchSize: numberOption(args, 'batch-size', 'count'),
-    learningRate: numberOption(args, 'learning-rate', 'positive'),
+    ...sharedRunOptions(args),
     hidden: numberOption(args, 'hidden', 'count'),
     dropout: numberOption(args, 'dropout', 'fraction'),
-    seed: numberOption(args, 'seed', 'count'),
-    ...(args.limit === undefined ? {} : { limit: numberOption(args, 'limit', 'count') }),
-    ...(args.save === undefined ? {} : { save: args.save }),
   });
 
   console.log(`Training took ${result.trainSeconds.toFixed(1)}s (whole run ${seconds(performance.now() - started)})`);

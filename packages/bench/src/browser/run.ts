@@ -1,0 +1,213 @@
+/**
+ * Node side of `--browser`: serves the built ESM of @strata/core, this package and the browser
+ * backends (plus TensorFlow.js' browser bundles and wasm files) from a local HTTP server with an
+ * import map, opens the page in headless Chromium (Debian's /usr/bin/chromium through
+ * playwright-core; never a downloaded browser), and runs the kernels suite there.
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, extname, join, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { PageOptions, PageResult } from './page.js';
+import type { SuiteReport, Target, Unavailable } from '../types.js';
+
+/** Backends the browser mode runs (cpu and cuda are Node-side only). */
+export const BROWSER_BACKENDS = ['wasm-simd', 'webgpu', 'webgl'] as const;
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic',
+  // WebGPU on SwiftShader (no GPU here), WebGL2 through ANGLE on SwiftShader.
+  '--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
+];
+
+export function chromiumPath(): string {
+  return process.env['STRATA_CHROMIUM'] ?? '/usr/bin/chromium';
+}
+
+const TYPES: Record<string, string> = {
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.html': 'text/html; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.map': 'application/json',
+};
+
+interface Mount { readonly dir: string; readonly allow: readonly string[] }
+
+function packageDir(name: string): string | undefined {
+  try {
+    let dir = dirname(fileURLToPath(import.meta.resolve(name)));
+    for (let i = 0; i < 6 && !existsSync(join(dir, 'package.json')); i++) dir = dirname(dir);
+    return existsSync(join(dir, 'package.json')) ? dir : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function nodeModulesDir(name: string): string | undefined {
+  // Packages without an "import" export (UMD bundles, wasm files) are found next to this package's deps.
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 8; i++) {
+    const candidate = join(dir, 'node_modules', name);
+    if (existsSync(join(candidate, 'package.json'))) return candidate;
+    dir = dirname(dir);
+  }
+  return undefined;
+}
+
+/** URL prefix → folder and the sub-paths of it that may be served; nothing else is reachable. */
+function mounts(withTfjs: boolean): { mounts: Record<string, Mount>; importMap: Record<string, string>; scripts: string[] } {
+  const out: Record<string, Mount> = {};
+  const importMap: Record<string, string> = {};
+  const scripts: string[] = [];
+  const benchDir = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+  out['bench'] = { dir: benchDir, allow: ['dist/'] };
+  const core = packageDir('@strata/core');
+  if (core !== undefined) {
+    out['core'] = { dir: core, allow: ['dist/'] };
+    importMap['@strata/core'] = '/core/dist/index.js';
+  }
+  const backends: Array<[string, string, readonly string[]]> = [
+    ['wasm-simd', '@strata/backend-wasm', ['dist/', 'wasm/', 'browser/']],
+    ['webgpu', '@strata/backend-webgpu', ['dist/']],
+    ['webgl', '@strata/backend-webgl', ['dist/']],
+  ];
+  for (const [prefix, pkg, allow] of backends) {
+    const dir = packageDir(pkg);
+    if (dir === undefined || !existsSync(join(dir, 'dist', 'index.js'))) continue;
+    out[prefix] = { dir, allow };
+    importMap[pkg] = `/${prefix}/dist/index.js`;
+  }
+  // TensorFlow.js as browsers load it: classic-script bundles defining the global `tf`.
+  const seed = nodeModulesDir('seedrandom');
+  const tfCore = nodeModulesDir('@tensorflow/tfjs-core');
+  const tfCpu = nodeModulesDir('@tensorflow/tfjs-backend-cpu');
+  const tfWasm = nodeModulesDir('@tensorflow/tfjs-backend-wasm');
+  if (withTfjs && seed && tfCore && tfCpu && tfWasm) {
+    out['seedrandom'] = { dir: seed, allow: ['seedrandom.min.js'] };
+    out['tfjs-core'] = { dir: tfCore, allow: ['dist/tf-core.min.js'] };
+    out['tfjs-cpu'] = { dir: tfCpu, allow: ['dist/tf-backend-cpu.min.js'] };
+    out['tfjs-wasm'] = { dir: tfWasm, allow: ['dist/'] };
+    scripts.push('/seedrandom/seedrandom.min.js', '/tfjs-core/dist/tf-core.min.js', '/tfjs-cpu/dist/tf-backend-cpu.min.js', '/tfjs-wasm/dist/tf-backend-wasm.min.js');
+  }
+  return { mounts: out, importMap, scripts };
+}
+
+function pageHtml(importMap: Record<string, string>, scripts: readonly string[]): string {
+  const tags = scripts.map((s) => `<script src="${s}"></script>`).join('\n');
+  return `<!doctype html><html><head><meta charset="utf-8"><title>strata-bench</title>
+<script type="importmap">${JSON.stringify({ imports: importMap })}</script>
+${tags}
+${scripts.length > 0 ? '<script>if (globalThis.tf && tf.wasm) tf.wasm.setWasmPaths("/tfjs-wasm/dist/");</script>' : ''}
+</head><body><pre id="status">loading…</pre>
+<script type="module">
+globalThis.strataBenchModule = import('/bench/dist/browser/page.js');
+globalThis.strataBenchModule.then(() => { document.getElementById('status').textContent = 'ready'; }, (e) => { document.getElementById('status').textContent = String(e); });
+</script></body></html>`;
+}
+
+function startServer(table: Record<string, Mount>, html: string): Promise<Server> {
+  const server = createServer((req, res) => {
+    const headers = {
+      // Cross-origin isolation: SharedArrayBuffer for the wasm backends' worker threads.
+      'Cross-Origin-Opener-Policy': 'same-origin',
+      'Cross-Origin-Embedder-Policy': 'require-corp',
+      'Cross-Origin-Resource-Policy': 'same-origin',
+      'Cache-Control': 'no-store',
+    };
+    const urlPath = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
+    if (urlPath === '/' || urlPath === '/bench.html') {
+      res.writeHead(200, { ...headers, 'Content-Type': TYPES['.html']! }).end(html);
+      return;
+    }
+    const match = /^\/([^/]+)\/(.+)$/.exec(urlPath);
+    const mount = match ? table[match[1]!] : undefined;
+    const rel = match?.[2];
+    const full = mount && rel && mount.allow.some((a) => (a.endsWith('/') ? rel.startsWith(a) : rel === a)) ? resolve(mount.dir, rel) : undefined;
+    if (full === undefined || !full.startsWith(mount!.dir + sep)) {
+      res.writeHead(404, headers).end('not served');
+      return;
+    }
+    readFile(full).then(
+      (body) => res.writeHead(200, { ...headers, 'Content-Type': TYPES[extname(full)] ?? 'application/octet-stream' }).end(body),
+      () => res.writeHead(404, headers).end('not found'),
+    );
+  });
+  return new Promise((ok, fail) => {
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => ok(server));
+  });
+}
+
+export interface BrowserRunOptions {
+  readonly backends: readonly string[] | undefined;
+  readonly anchors: readonly string[] | undefined;
+  readonly quick: boolean;
+  readonly onTotal: (n: number) => void;
+  readonly onStep: (label: string) => void;
+  readonly onNote: (message: string) => void;
+}
+
+export interface BrowserRunResult {
+  readonly targets: Target[];
+  readonly unavailable: Unavailable[];
+  readonly suite?: SuiteReport;
+  readonly browser?: string;
+}
+
+/** Runs the kernels suite in headless Chromium; a missing browser is reported, not thrown. */
+export async function runInBrowser(options: BrowserRunOptions): Promise<BrowserRunResult> {
+  const wanted = (options.backends ?? BROWSER_BACKENDS).filter((b) => (BROWSER_BACKENDS as readonly string[]).includes(b));
+  const chromium = chromiumPath();
+  if (!existsSync(chromium)) {
+    return { targets: [], unavailable: [{ name: 'browser', environment: 'chromium', reason: `${chromium} not found (install Debian's chromium, or set STRATA_CHROMIUM)` }] };
+  }
+  if (wanted.length === 0) {
+    return { targets: [], unavailable: [{ name: 'browser', environment: 'chromium', reason: `none of the asked backends runs in the browser (browser backends: ${BROWSER_BACKENDS.join(', ')})` }] };
+  }
+  let playwright: typeof import('playwright-core');
+  try {
+    playwright = await import('playwright-core');
+  } catch (err) {
+    return { targets: [], unavailable: [{ name: 'browser', environment: 'chromium', reason: `playwright-core is not installed: ${err instanceof Error ? err.message : String(err)}` }] };
+  }
+  const { mounts: table, importMap, scripts } = mounts(options.anchors === undefined || options.anchors.includes('tfjs'));
+  const server = await startServer(table, pageHtml(importMap, scripts));
+  const profile = mkdtempSync(join(tmpdir(), 'strata-bench-chromium-'));
+  const pageErrors: string[] = [];
+  try {
+    const context = await playwright.chromium.launchPersistentContext(profile, { executablePath: chromium, headless: true, args: CHROMIUM_ARGS });
+    try {
+      const page = await context.newPage();
+      page.on('pageerror', (e) => pageErrors.push(e.message));
+      await page.exposeFunction('strataBenchStep', (label: string) => options.onStep(label));
+      await page.exposeFunction('strataBenchTotal', (n: number) => options.onTotal(n));
+      const { port } = server.address() as AddressInfo;
+      await page.goto(`http://127.0.0.1:${port}/bench.html`);
+      await page.waitForFunction(() => 'strataBenchModule' in globalThis, undefined, { timeout: 15_000 });
+      const pageOptions: PageOptions = { backends: wanted, quick: options.quick, tfjs: options.anchors === undefined || options.anchors.includes('tfjs') };
+      const result = await page.evaluate(async (o) => {
+        const m = await (globalThis as unknown as { strataBenchModule: Promise<{ runPage(o: PageOptions): Promise<PageResult> }> }).strataBenchModule;
+        return m.runPage(o);
+      }, pageOptions);
+      const browser = `${result.userAgent.match(/(?:Headless)?Chrome\/[\d.]+/)?.[0] ?? 'Chromium'} (headless${result.crossOriginIsolated ? ', cross-origin isolated' : ''})`;
+      for (const b of ['cpu', 'cuda'] as const) {
+        if (options.backends?.includes(b)) result.unavailable.push({ name: b, environment: 'chromium', reason: 'Node-only backend, not run in the browser' });
+      }
+      return { targets: result.targets, unavailable: result.unavailable, suite: result.suite, browser };
+    } finally {
+      await context.close();
+    }
+  } catch (err) {
+    const reason = `${err instanceof Error ? err.message.split('\n')[0] : String(err)}${pageErrors.length > 0 ? ` (page: ${pageErrors.join('; ')})` : ''}`;
+    options.onNote(`browser run failed: ${reason}`);
+    return { targets: [], unavailable: [{ name: 'browser', environment: 'chromium', reason }] };
+  } finally {
+    await new Promise<void>((done) => server.close(() => done()));
+    rmSync(profile, { recursive: true, force: true });
+  }
+}

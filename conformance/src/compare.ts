@@ -22,6 +22,7 @@ export interface Mismatch {
   readonly allowed: number;
 }
 
+/** The verdict on one output: pass or not, the worst error and its ratio to the tolerance, the first mismatch. */
 export interface Comparison {
   readonly ok: boolean;
   /** Largest |actual − expected| seen over finite pairs. */
@@ -58,6 +59,7 @@ function elementRatio(e64: number, a: number, allowed: number, dtype: DType): nu
   return Number.isNaN(ratio) ? Infinity : ratio;
 }
 
+/** Compares a backend's output with the oracle's, element by element, under `tol`. */
 export function compare(expected: Expected, actual: TypedArray, actualShape: readonly number[], actualDtype: DType, tol: Tolerance): Comparison {
   const ev = expected.value;
   if (!same(ev.shape, actualShape)) {

@@ -1,6 +1,7 @@
 /** Report formats: a terminal table, JSON and Markdown (kernel × cases × status × worst error). */
 import type { CheckResult, ConformanceReport } from './types.js';
 
+/** Options of `formatTable`. */
 export interface TableOptions {
   /** ANSI colours for status (default: off). */
   readonly color?: boolean;

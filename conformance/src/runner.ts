@@ -6,6 +6,7 @@ import { CheckRecorder } from './check.js';
 import { FAMILIES } from './types.js';
 import type { CheckResult, ConformanceOptions, ConformanceReport, ConformanceTarget, Family } from './types.js';
 
+/** Whether a target is a `BackendRegistration` (rather than a backend instance). */
 export function isRegistration(t: ConformanceTarget): t is BackendRegistration {
   return typeof (t as Partial<BackendRegistration>).create === 'function' && typeof (t as Partial<Backend>).write !== 'function';
 }
@@ -37,6 +38,7 @@ export async function runCheck(ctx: SuiteContext, check: CheckDef): Promise<Chec
   }
 }
 
+/** Runs the selected checks on a backend (or a registration's `create()`) and returns the report. */
 export async function runConformance(target: ConformanceTarget, options: ConformanceOptions = {}): Promise<ConformanceReport> {
   const started = Date.now();
   const startedAt = new Date(started).toISOString();
@@ -53,6 +55,7 @@ export async function runConformance(target: ConformanceTarget, options: Conform
   return buildReport(backend.name, seed, families, startedAt, Date.now() - started, results);
 }
 
+/** Assembles a report (with its summary) from check results. */
 export function buildReport(backend: string, seed: number, families: readonly Family[], startedAt: string, durationMs: number, results: readonly CheckResult[]): ConformanceReport {
   const failedChecks = results.filter((r) => r.status === 'fail').length;
   const skippedChecks = results.filter((r) => r.status === 'skip').length;

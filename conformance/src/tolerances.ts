@@ -15,6 +15,7 @@
  */
 export const EPS32 = 2 ** -23;
 
+/** One tolerance family: an element passes when `|actual − expected| ≤ atol + rtol·|expected| + accumulation`. */
 export interface Tolerance {
   /** Name shown in reports. */
   readonly name: string;
@@ -26,6 +27,7 @@ export interface Tolerance {
   readonly reason: string;
 }
 
+/** The tolerance families, each with the reason for its size; the same for every backend. */
 export const TOLERANCES = {
   exact: {
     name: 'exact', atol: 0, rtol: 0,
@@ -83,6 +85,7 @@ export const TOLERANCES = {
   },
 } as const satisfies Record<string, Tolerance>;
 
+/** The name of a tolerance family. */
 export type ToleranceName = keyof typeof TOLERANCES;
 
 /** The allowed absolute error for one element. */

@@ -3,11 +3,13 @@ import type { Backend, BackendRegistration } from './contract.js';
 
 /** The six families of DESIGN.md §5, in order. */
 export const FAMILIES = ['kernels', 'ops', 'gradients', 'training', 'memory', 'errors'] as const;
+/** One of the six families of checks. */
 export type Family = (typeof FAMILIES)[number];
 
 /** What the suite judges: a backend instance, or a registration whose `create()` makes one. */
 export type ConformanceTarget = Backend | BackendRegistration;
 
+/** How a check ended. */
 export type CheckStatus = 'pass' | 'fail' | 'skip';
 
 /** One report row: a kernel (family `kernels`) or a named check of another family. */
@@ -34,6 +36,7 @@ export interface CheckResult {
   readonly durationMs: number;
 }
 
+/** Counts over a whole run. */
 export interface ConformanceSummary {
   readonly checks: number;
   readonly passedChecks: number;
@@ -43,6 +46,7 @@ export interface ConformanceSummary {
   readonly failedCases: number;
 }
 
+/** The result of a run: every check's row, the summary, and whether everything passed. */
 export interface ConformanceReport {
   readonly backend: string;
   readonly seed: number;
@@ -55,6 +59,7 @@ export interface ConformanceReport {
   readonly ok: boolean;
 }
 
+/** Options of `runConformance` (and `describeConformance`). */
 export interface ConformanceOptions {
   /** Seed of every random input (default 1). */
   readonly seed?: number;

@@ -18,6 +18,7 @@ import { logSoftmax, softmax } from './softmax.js';
 import type { KernelOutput } from './storage.js';
 import { CpuStorage, asCpuStorage, matchesDType } from './storage.js';
 
+/** The reference backend ('cpu'): every required kernel plus the optional convolution, pooling and softmax kernels, as plain TypeScript loops over typed arrays written to be read (float64 accumulation, one rounding to float32). Reads are synchronous. */
 export class CpuBackend implements Backend {
   readonly name = 'cpu';
   #buffers = 0;

@@ -6,6 +6,7 @@ import { toTyped } from '../oracle/index.js';
 import type { OTensor } from '../oracle/index.js';
 import type { Tolerance } from '../tolerances.js';
 
+/** One generated kernel case: a label, how to call the kernel, and the oracle's expected outputs. */
 export interface KernelCase {
   /** Report row, e.g. `binary.add` or `conv2d`. */
   readonly kernel: string;
@@ -20,6 +21,7 @@ export interface KernelCase {
   expect(): readonly Expected[];
 }
 
+/** How one case went: passed or not, worst errors, and the first mismatch. */
 export interface CaseOutcome {
   readonly ok: boolean;
   readonly maxAbsError: number;

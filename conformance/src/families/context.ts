@@ -4,6 +4,7 @@ import { kernelCases } from '../cases/index.js';
 import type { KernelCase } from '../cases/index.js';
 import type { CheckResult, Family } from '../types.js';
 
+/** What every check gets: the backend under test, the seed and shared state. */
 export interface SuiteContext {
   readonly backend: Backend;
   readonly seed: number;
@@ -19,6 +20,7 @@ export interface CheckDef {
   run(ctx: SuiteContext): Promise<CheckResult>;
 }
 
+/** The context the checks of one run share. */
 export function createContext(backend: Backend, seed: number, maxFailures: number): SuiteContext {
   let cases: KernelCase[] | undefined;
   return {

@@ -11,6 +11,7 @@ import { TRAINING_CHECKS } from './training.js';
 export type { CheckDef, SuiteContext } from './context.js';
 export { createContext } from './context.js';
 
+/** Every check, by family, in report order. */
 export const FAMILY_CHECKS: Readonly<Record<Family, readonly CheckDef[]>> = {
   kernels: KERNEL_CHECKS,
   ops: OP_CHECKS,

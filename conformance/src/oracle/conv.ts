@@ -50,6 +50,7 @@ function geometry(xShape: readonly number[], fShape: readonly number[], attrs: C
   return { n, h, w, c, kh, kw, oh, ow };
 }
 
+/** Float64 conv2d: x `[n,h,w,c]`, filter `[kh,kw,c,f]` → `[n,oh,ow,f]`, with the Σ|term| of each output. */
 export function conv2d(x: OTensor, f: OTensor, attrs: Conv2DAttrs): Accumulated {
   const g = geometry(x.shape, f.shape, attrs);
   const fo = f.shape[3]!;
@@ -69,6 +70,7 @@ export function conv2d(x: OTensor, f: OTensor, attrs: Conv2DAttrs): Accumulated 
   return { value: make([g.n, g.oh, g.ow, fo], 'float32', out), magnitude: mag, terms: g.kh * g.kw * g.c };
 }
 
+/** Float64 gradient of conv2d with respect to its input (shape `inputShape`). */
 export function conv2dBackpropInput(dy: OTensor, f: OTensor, inputShape: readonly number[], attrs: Conv2DAttrs): Accumulated {
   const g = geometry(inputShape, f.shape, attrs);
   const fo = f.shape[3]!;
@@ -88,6 +90,7 @@ export function conv2dBackpropInput(dy: OTensor, f: OTensor, inputShape: readonl
   return { value: make(inputShape, 'float32', out), magnitude: mag, terms };
 }
 
+/** Float64 gradient of conv2d with respect to its filter (shape `filterShape`). */
 export function conv2dBackpropFilter(x: OTensor, dy: OTensor, filterShape: readonly number[], attrs: Conv2DAttrs): Accumulated {
   const g = geometry(x.shape, filterShape, attrs);
   const fo = filterShape[3]!;
@@ -106,6 +109,7 @@ export function conv2dBackpropFilter(x: OTensor, dy: OTensor, filterShape: reado
   return { value: make(filterShape, 'float32', out), magnitude: mag, terms: g.n * g.oh * g.ow };
 }
 
+/** Float64 depthwise conv2d: filter `[kh,kw,c,m]` → output channel `c*m + j`. */
 export function depthwiseConv2d(x: OTensor, f: OTensor, attrs: Conv2DAttrs): Accumulated {
   const g = geometry(x.shape, f.shape, attrs);
   const mult = f.shape[3]!;

@@ -20,6 +20,7 @@ function batchOffset(t: OTensor, bIdx: readonly number[]): number {
   return flat;
 }
 
+/** Batched float64 matMul with optional transposes and broadcast batch dims, with the Σ|term| of each output. */
 export function matMul(a: OTensor, b: OTensor, transposeA: boolean, transposeB: boolean): Accumulated {
   const ra = a.shape.length;
   const rb = b.shape.length;
@@ -55,6 +56,7 @@ export function matMul(a: OTensor, b: OTensor, transposeA: boolean, transposeB: 
   return { value: make(shape, 'float32', out), magnitude: mag, terms: k };
 }
 
+/** One fused activation (linear, relu, sigmoid, tanh) of one value. */
 export function activate(activation: FusedActivation, v: number): number {
   switch (activation) {
     case 'linear': return v;
@@ -64,6 +66,7 @@ export function activate(activation: FusedActivation, v: number): number {
   }
 }
 
+/** `activation(matMul(a, b) + bias)` in float64, with the Σ|term| of each output. */
 export function fusedMatMul(a: OTensor, b: OTensor, bias: OTensor | null, activation: FusedActivation, transposeA: boolean, transposeB: boolean): Accumulated {
   const prod = matMul(a, b, transposeA, transposeB);
   const shape = bias === null ? [...prod.value.shape] : broadcastAll(prod.value.shape, bias.shape);

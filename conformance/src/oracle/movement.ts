@@ -2,6 +2,7 @@
 import { make, numel, ravel, unravel } from './tensor.js';
 import type { OTensor } from './tensor.js';
 
+/** Permutes dims: output dim i is input dim `perm[i]`. */
 export function transpose(x: OTensor, perm: readonly number[]): OTensor {
   const shape = perm.map((p) => x.shape[p]!);
   const out = new Float64Array(numel(shape));
@@ -14,6 +15,7 @@ export function transpose(x: OTensor, perm: readonly number[]): OTensor {
   return make(shape, x.dtype, out);
 }
 
+/** The block of extent `size` starting at `begin`. */
 export function slice(x: OTensor, begin: readonly number[], size: readonly number[]): OTensor {
   const out = new Float64Array(numel(size));
   for (let flat = 0; flat < out.length; flat++) {
@@ -23,6 +25,7 @@ export function slice(x: OTensor, begin: readonly number[], size: readonly numbe
   return make(size, x.dtype, out);
 }
 
+/** Pads each dim by `[before, after]` elements equal to `value`. */
 export function pad(x: OTensor, paddings: readonly (readonly [number, number])[], value: number): OTensor {
   const shape = x.shape.map((d, i) => d + paddings[i]![0] + paddings[i]![1]);
   const fillValue = x.dtype === 'bool' ? (value !== 0 ? 1 : 0) : x.dtype === 'int32' ? Math.trunc(value) : value;
@@ -34,6 +37,7 @@ export function pad(x: OTensor, paddings: readonly (readonly [number, number])[]
   return make(shape, x.dtype, out);
 }
 
+/** Joins tensors along `axis`. */
 export function concat(xs: readonly OTensor[], axis: number): OTensor {
   const first = xs[0]!;
   const shape = [...first.shape];
@@ -51,6 +55,7 @@ export function concat(xs: readonly OTensor[], axis: number): OTensor {
   return make(shape, first.dtype, out);
 }
 
+/** Slices of `x` along `axis` picked by `indices`; out-of-range indices give zeros. */
 export function gather(x: OTensor, indices: OTensor, axis: number): OTensor {
   const before = x.shape.slice(0, axis);
   const after = x.shape.slice(axis + 1);
@@ -68,6 +73,7 @@ export function gather(x: OTensor, indices: OTensor, axis: number): OTensor {
   return make(shape, x.dtype, out);
 }
 
+/** The adjoint of gather: slices of `updates` added at their indices into zeros of extent `size`. */
 export function scatterAdd(updates: OTensor, indices: OTensor, axis: number, size: number): OTensor {
   const ir = indices.shape.length;
   const shape = [...updates.shape.slice(0, axis), size, ...updates.shape.slice(axis + ir)];

@@ -10,6 +10,7 @@ function rows(x: OTensor, f: (row: Float64Array) => Float64Array): OTensor {
   return make(x.shape, 'float32', out);
 }
 
+/** Log-softmax over the last axis, in float64. */
 export function logSoftmax(x: OTensor): OTensor {
   return rows(x, (r) => {
     const max = r.reduce((m, v) => Math.max(m, v), -Infinity);
@@ -18,6 +19,7 @@ export function logSoftmax(x: OTensor): OTensor {
   });
 }
 
+/** Softmax over the last axis, in float64. */
 export function softmax(x: OTensor): OTensor {
   return rows(x, (r) => {
     const max = r.reduce((m, v) => Math.max(m, v), -Infinity);
@@ -27,6 +29,7 @@ export function softmax(x: OTensor): OTensor {
   });
 }
 
+/** Normalises each last-axis row, then `* gamma + beta`. */
 export function layerNorm(x: OTensor, gamma: OTensor, beta: OTensor, epsilon: number): OTensor {
   return rows(x, (r) => {
     const mean = r.reduce((s, v) => s + v, 0) / r.length;
@@ -36,6 +39,7 @@ export function layerNorm(x: OTensor, gamma: OTensor, beta: OTensor, epsilon: nu
   });
 }
 
+/** `(x - mean) / sqrt(variance + epsilon) * scale + offset` over the last axis. */
 export function batchNorm(x: OTensor, mean: OTensor, variance: OTensor, offset: OTensor, scale: OTensor, epsilon: number): OTensor {
   return rows(x, (r) => r.map((v, i) => ((v - mean.data[i]!) / Math.sqrt(variance.data[i]! + epsilon)) * scale.data[i]! + offset.data[i]!));
 }

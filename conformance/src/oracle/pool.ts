@@ -45,11 +45,13 @@ function argMaxWindows(x: OTensor, attrs: Pool2DAttrs): { oh: number; ow: number
   return { oh, ow, at: Int32Array.from(at) };
 }
 
+/** Maximum over each window (NHWC). */
 export function maxPool(x: OTensor, attrs: Pool2DAttrs): OTensor {
   const { oh, ow, at } = argMaxWindows(x, attrs);
   return make([x.shape[0]!, oh, ow, x.shape[3]!], 'float32', Array.from(at, (i) => (i < 0 ? -Infinity : x.data[i]!)));
 }
 
+/** Routes each dy element to the first maximum of its window in x. */
 export function maxPoolBackprop(dy: OTensor, x: OTensor, attrs: Pool2DAttrs): OTensor {
   const { at } = argMaxWindows(x, attrs);
   const out = new Float64Array(x.data.length);
@@ -57,6 +59,7 @@ export function maxPoolBackprop(dy: OTensor, x: OTensor, attrs: Pool2DAttrs): OT
   return make(x.shape, 'float32', out);
 }
 
+/** Mean over each window, counting only non-padding elements. */
 export function avgPool(x: OTensor, attrs: Pool2DAttrs): OTensor {
   const c = x.shape[3]!;
   const out: number[] = [];
@@ -70,6 +73,7 @@ export function avgPool(x: OTensor, attrs: Pool2DAttrs): OTensor {
   return make([x.shape[0]!, oh, ow, c], 'float32', out);
 }
 
+/** Spreads each dy element evenly over the non-padding elements of its window. */
 export function avgPoolBackprop(dy: OTensor, inputShape: readonly number[], attrs: Pool2DAttrs): OTensor {
   const c = inputShape[3]!;
   const out = new Float64Array(inputShape.reduce((p, d) => p * d, 1));

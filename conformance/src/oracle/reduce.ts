@@ -3,6 +3,7 @@ import type { ArgReduceOp, ReduceOp } from '../contract.js';
 import { make, numel, unravel } from './tensor.js';
 import type { OTensor } from './tensor.js';
 
+/** An oracle result plus, per output element, the Σ|term| its accumulation tolerance scales with. */
 export interface Accumulated {
   readonly value: OTensor;
   /** Σ|term| for each output element: the size of the rounding error a float32 sum can make. */
@@ -36,6 +37,7 @@ function combine(op: ReduceOp, acc: number, v: number): number {
   }
 }
 
+/** Reduces over `axes` (removed from the shape); sums also report Σ|x| per output. */
 export function reduce(op: ReduceOp, x: OTensor, axes: readonly number[]): Accumulated {
   const keep = x.shape.map((_, i) => !axes.includes(i));
   const outShape = x.shape.filter((_, i) => keep[i]);
@@ -76,6 +78,7 @@ function exactIntProd(x: OTensor, keep: boolean[], outShape: number[], out: Floa
   acc.forEach((v, i) => { out[i] = Number(v); });
 }
 
+/** Index of the first largest/smallest element along `axis` (NaN counts as the extreme). */
 export function argReduce(op: ArgReduceOp, x: OTensor, axis: number): OTensor {
   const outer = numel(x.shape.slice(0, axis));
   const len = x.shape[axis]!;

@@ -41,6 +41,7 @@ function roundHalfEven(x: number): number {
   return r === 0 && x < 0 ? -0 : r; // IEEE keeps the sign of a value rounded to zero
 }
 
+/** One unary op on one value of `dtype`, in float64. */
 export function unaryScalar(op: UnaryOp, dtype: DType, x: number): number {
   if (dtype === 'int32') {
     const b = BigInt(x);
@@ -96,6 +97,7 @@ function floatMod(a: number, b: number): number {
   return r;
 }
 
+/** One binary op on two values of `dtype`, in float64 (int32 arithmetic wraps; int32 mod and floorDiv by zero give 0). */
 export function binaryScalar(op: BinaryOp, dtype: DType, a: number, b: number): number {
   const bool = (v: boolean): number => (v ? 1 : 0);
   switch (op) {

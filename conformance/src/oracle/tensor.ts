@@ -5,12 +5,14 @@
  */
 import type { DType, TypedArray } from '../contract.js';
 
+/** An oracle tensor: float64 values of any dtype, row-major. */
 export interface OTensor {
   readonly shape: readonly number[];
   readonly dtype: DType;
   readonly data: Float64Array;
 }
 
+/** Number of elements of a shape. */
 export function numel(shape: readonly number[]): number {
   return shape.reduce((p, d) => p * d, 1);
 }
@@ -26,6 +28,7 @@ export function rowStrides(shape: readonly number[]): number[] {
   return out;
 }
 
+/** An oracle tensor of `shape` (zeros, or the given values). */
 export function make(shape: readonly number[], dtype: DType, data?: Float64Array | readonly number[]): OTensor {
   const n = numel(shape);
   const d = data === undefined ? new Float64Array(n) : Float64Array.from(data);
@@ -33,6 +36,7 @@ export function make(shape: readonly number[], dtype: DType, data?: Float64Array
   return { shape: [...shape], dtype, data: d };
 }
 
+/** An oracle tensor holding a backend's typed array. */
 export function fromTyped(values: TypedArray, shape: readonly number[], dtype: DType): OTensor {
   return make(shape, dtype, Float64Array.from(values as ArrayLike<number>));
 }
@@ -58,6 +62,7 @@ export function unravel(flat: number, shape: readonly number[]): number[] {
   return idx;
 }
 
+/** Flat row-major position of a multi-index. */
 export function ravel(idx: readonly number[], shape: readonly number[]): number {
   let flat = 0;
   for (let i = 0; i < shape.length; i++) flat = flat * shape[i]! + idx[i]!;

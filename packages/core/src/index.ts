@@ -35,15 +35,25 @@ export { Optimizer, LearningRateSchedule, type OptimizerArgs } from './optimizer
 export { Loss, type Reduction, type LossArgs } from './losses/loss.js';
 export { Metric, type MetricArgs } from './metrics/metric.js';
 export { Callback, type Logs, type TrainingParams, type CallbackModel } from './callbacks/callback.js';
+/** Layer classes (`st.layers.Dense`) and factories (`st.layers.dense({...})`), Keras names. */
 export * as layers from './layers/index.js';
+/** Weight initializers (`'glorotUniform'`, `new st.initializers.HeNormal()`, ...), seeded by `st.setSeed`. */
 export * as initializers from './initializers/index.js';
+/** Weight and activity regularizers: L1, L2, L1L2. */
 export * as regularizers from './layers/regularizers.js';
+/** Weight constraints applied after each optimizer step: MaxNorm, NonNeg, UnitNorm, MinMaxNorm. */
 export * as constraints from './layers/constraints.js';
+/** Loss classes and per-sample loss functions (`'sparseCategoricalCrossentropy'`, `st.losses.huber(...)`). */
 export * as losses from './losses/index.js';
+/** Metric classes (stateful, for `compile`) and per-sample metric functions. */
 export * as metrics from './metrics/index.js';
+/** Optimizers (`st.optimizers.adam(1e-3)`, SGD, RMSprop, ...) and learning-rate schedules. */
 export * as optimizers from './optimizers/index.js';
+/** Training callbacks: EarlyStopping, ModelCheckpoint, ReduceLROnPlateau, BackupAndRestore, ... */
 export * as callbacks from './callbacks/index.js';
+/** Input pipelines: `st.data.Dataset` (batching, shuffling, mapping, prefetching) for `fit`, `evaluate` and `predict`. */
 export * as data from './data/index.js';
 export * from './models/index.js';
+/** Saving and loading in the TensorFlow.js Layers format: IO handlers, routers and the artifact helpers. */
 export * as io from './io/index.js';
 export { loadModel } from './io/index.js';

@@ -65,10 +65,13 @@ function dirLicence(dir: string): string {
     `If they are MNIST's own files: ${MNIST_LICENCE}`;
 }
 
-/** Image side length, pixels per image, number of classes. */
+/** Rows of an MNIST image. */
 export const MNIST_ROWS = 28;
+/** Columns of an MNIST image. */
 export const MNIST_COLS = 28;
+/** Pixels of an MNIST image (28 × 28 = 784). */
 export const MNIST_PIXELS = MNIST_ROWS * MNIST_COLS;
+/** Classes of MNIST (the digits 0-9). */
 export const MNIST_CLASSES = 10;
 
 const FILES: Record<MnistSplit, { images: string; labels: string; count: number }> = {

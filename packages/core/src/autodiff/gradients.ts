@@ -75,7 +75,12 @@ export function grad(f: (x: Tensor) => Tensor): (x: TensorLike, dy?: TensorLike)
   };
 }
 
-/** `grads(f)` returns the gradients of `f` with respect to each of its tensor arguments. */
+/**
+ * `grads(f)` returns the gradients of `f` with respect to each of its tensor arguments.
+ * @example
+ * const f = (a: st.Tensor, b: st.Tensor) => st.sum(st.mul(a, b));
+ * const [da, db] = st.grads(f)([st.tensor([1, 2]), st.tensor([3, 4])]);  // da = b, db = a
+ */
 export function grads(f: (...xs: Tensor[]) => Tensor): (xs: readonly TensorLike[], dy?: TensorLike) => Tensor[] {
   return (xs, dy) => {
     const ts = xs.map((x, i) => toTensor(x, `xs[${i}]`, 'grads'));
@@ -85,8 +90,17 @@ export function grads(f: (...xs: Tensor[]) => Tensor): (xs: readonly TensorLike[
   };
 }
 
-/** Like `grad`, also returning the function's value. */
-export function valueAndGrad(f: (x: Tensor) => Tensor): (x: TensorLike, dy?: TensorLike) => { value: Tensor; grad: Tensor } {
+/**
+ * Like `grad`, also returning the function's value.
+ * @example
+ * const { value, grad } = st.valueAndGrad((x) => st.sum(st.square(x)))(st.tensor([1, 2, 3]));  // 14 and [2, 4, 6]
+ */
+export function valueAndGrad(f: (x: Tensor) => Tensor): (x: TensorLike, dy?: TensorLike) => {
+  /** `f(x)`. */
+  value: Tensor;
+  /** The gradient with respect to `x`. */
+  grad: Tensor;
+} {
   return (x, dy) => {
     const t = toTensor(x, 'x', 'valueAndGrad');
     const { value, grads: [g] } = gradientsOf('valueAndGrad', () => f(t), [t], dy);
@@ -95,7 +109,12 @@ export function valueAndGrad(f: (x: Tensor) => Tensor): (x: TensorLike, dy?: Ten
 }
 
 /** Like `grads`, also returning the function's value. */
-export function valueAndGrads(f: (...xs: Tensor[]) => Tensor): (xs: readonly TensorLike[], dy?: TensorLike) => { value: Tensor; grads: Tensor[] } {
+export function valueAndGrads(f: (...xs: Tensor[]) => Tensor): (xs: readonly TensorLike[], dy?: TensorLike) => {
+  /** `f(...xs)`. */
+  value: Tensor;
+  /** One gradient per input, in order. */
+  grads: Tensor[];
+} {
   return (xs, dy) => {
     const ts = xs.map((x, i) => toTensor(x, `xs[${i}]`, 'valueAndGrads'));
     return gradientsOf('valueAndGrads', () => f(...ts), ts, dy);
@@ -105,8 +124,17 @@ export function valueAndGrads(f: (...xs: Tensor[]) => Tensor): (xs: readonly Ten
 /**
  * Value of a scalar loss `f()` and its gradient for each variable (default: every trainable
  * variable), keyed by variable name.
+  * @example
+  * const w = st.variable(st.tensor([1, 2]));
+  * const { value, grads } = st.variableGrads(() => st.sum(st.square(w)), [w]);
+  * grads[w.name];   // [2, 4]
  */
-export function variableGrads(f: () => Tensor, variables?: readonly Variable[]): { value: Tensor; grads: Record<string, Tensor> } {
+export function variableGrads(f: () => Tensor, variables?: readonly Variable[]): {
+  /** The loss `f()`. */
+  value: Tensor;
+  /** The gradient of each variable, by variable name. */
+  grads: Record<string, Tensor>;
+} {
   const list = variables ?? engine().allVariables().filter((v) => v.trainable);
   if (list.length === 0) throw new Error('variableGrads: there are no trainable variables to differentiate with respect to');
   const { value, grads: gs } = gradientsOf('variableGrads', () => {
@@ -123,6 +151,7 @@ export function variableGrads(f: () => Tensor, variables?: readonly Variable[]):
 
 /** What a custom-gradient function returns. */
 export interface CustomGradResult {
+  /** The function's value (the tensor returned to the caller). */
   value: Tensor;
   /** Gradients for each input, given the result's gradient and the tensors passed to `save`. */
   gradFunc: (dy: Tensor, saved: Tensor[]) => Tensor | Tensor[];

@@ -15,8 +15,11 @@ export type Shape = readonly number[];
 
 /** The typed array that holds values of each dtype. */
 export interface DTypeArrayMap {
+  /** 32-bit floats. */
   float32: Float32Array;
+  /** 32-bit signed integers. */
   int32: Int32Array;
+  /** One byte per element, 0 or 1. */
   bool: Uint8Array;
 }
 
@@ -31,8 +34,11 @@ export type Storage = object;
 
 /** What a kernel sees of a tensor: its storage, shape and dtype. Storage is dense and row-major. */
 export interface TensorInfo {
+  /** The backend's handle to the values. */
   readonly storage: Storage;
+  /** Dimensions; `[]` for a scalar. */
   readonly shape: Shape;
+  /** Element type. */
   readonly dtype: DType;
 }
 
@@ -55,7 +61,9 @@ export type ArgReduceOp = 'argMax' | 'argMin';
 
 /** Which input dtypes an op accepts and which dtype it returns (`'same'`: the input's). */
 export interface OpDTypes {
+  /** The dtypes the op accepts. */
   readonly inputs: readonly DType[];
+  /** The dtype it returns; `'same'`: its input's. */
   readonly output: DType | 'same';
 }
 
@@ -104,15 +112,21 @@ export type Padding2D = readonly [number, number, number, number];
 
 /** Attributes of a 2-D convolution. Layout NHWC; filter `[kh, kw, inChannels, outChannels]`. */
 export interface Conv2DAttrs {
+  /** Step along height and width. */
   readonly strides: readonly [number, number];
+  /** Spacing of filter taps along height and width (1: contiguous). */
   readonly dilations: readonly [number, number];
+  /** Explicit padding (core resolves `same`/`valid`). */
   readonly pad: Padding2D;
 }
 
 /** Attributes of 2-D pooling. Layout NHWC. Average pooling counts only non-padding elements. */
 export interface Pool2DAttrs {
+  /** Window height and width. */
   readonly filterSize: readonly [number, number];
+  /** Step along height and width. */
   readonly strides: readonly [number, number];
+  /** Explicit padding (core resolves `same`/`valid`). */
   readonly pad: Padding2D;
 }
 
@@ -125,10 +139,15 @@ export type FusedActivation = 'linear' | 'relu' | 'sigmoid' | 'tanh';
  * `param -= learningRate·√(1-β2^step)/(1-β1^step) · m / (√v + ε)`.
  */
 export interface AdamAttrs {
+  /** The step size. */
   readonly learningRate: number;
+  /** Decay of the first moment `m`. */
   readonly beta1: number;
+  /** Decay of the second moment `v`. */
   readonly beta2: number;
+  /** Added to `√v`. */
   readonly epsilon: number;
+  /** The step number, from 1 (bias correction). */
   readonly step: number;
 }
 
@@ -138,8 +157,11 @@ export interface AdamAttrs {
  * `momentum` 0 means plain SGD, `param -= learningRate·g` (velocity is then ignored).
  */
 export interface SgdAttrs {
+  /** The step size. */
   readonly learningRate: number;
+  /** Momentum; 0 for plain SGD. */
   readonly momentum: number;
+  /** Nesterov momentum. */
   readonly nesterov: boolean;
 }
 
@@ -159,6 +181,7 @@ export interface RequiredKernels {
   fill(shape: Shape, value: number, dtype: DType): TensorInfo;
   /** Converts dtype. float→int32 truncates toward zero (NaN→0); anything→bool is `x != 0`. */
   cast(x: TensorInfo, dtype: DType): TensorInfo;
+  /** Applies `op` elementwise; the output dtype follows {@link UNARY_OPS}. */
   unary(op: UnaryOp, x: TensorInfo): TensorInfo;
   /** Broadcasts `a` and `b` NumPy-style; both have the same dtype. */
   binary(op: BinaryOp, a: TensorInfo, b: TensorInfo): TensorInfo;
@@ -210,10 +233,13 @@ export interface OptionalKernels {
   conv2dBackpropFilter(x: TensorInfo, dy: TensorInfo, filterShape: Shape, attrs: Conv2DAttrs): TensorInfo;
   /** x `[n,h,w,c]`, filter `[kh,kw,c,m]` → `[n,oh,ow,c*m]` (output channel `c*m + j`). */
   depthwiseConv2d(x: TensorInfo, filter: TensorInfo, attrs: Conv2DAttrs): TensorInfo;
+  /** Maximum over each window; x `[n,h,w,c]` → `[n,oh,ow,c]`. */
   maxPool(x: TensorInfo, attrs: Pool2DAttrs): TensorInfo;
   /** Routes each dy element to the first maximum of its window in x. */
   maxPoolBackprop(dy: TensorInfo, x: TensorInfo, attrs: Pool2DAttrs): TensorInfo;
+  /** Mean over each window, counting only non-padding elements. */
   avgPool(x: TensorInfo, attrs: Pool2DAttrs): TensorInfo;
+  /** Gradient of avgPool with respect to x, whose shape is `inputShape`: each dy element spread evenly over its window. */
   avgPoolBackprop(dy: TensorInfo, inputShape: Shape, attrs: Pool2DAttrs): TensorInfo;
   /** Softmax over the last axis. */
   softmax(x: TensorInfo): TensorInfo;
@@ -250,6 +276,38 @@ export const OPTIONAL_KERNEL_NAMES: readonly OptionalKernelName[] = [
  * A backend: storage plus kernels. Register it with `registerBackend`.
  */
 export interface Backend extends RequiredKernels, Partial<OptionalKernels> {
+  /** {@inheritDoc OptionalKernels.conv2d} */
+  conv2d?: OptionalKernels['conv2d'];
+  /** {@inheritDoc OptionalKernels.conv2dBackpropInput} */
+  conv2dBackpropInput?: OptionalKernels['conv2dBackpropInput'];
+  /** {@inheritDoc OptionalKernels.conv2dBackpropFilter} */
+  conv2dBackpropFilter?: OptionalKernels['conv2dBackpropFilter'];
+  /** {@inheritDoc OptionalKernels.depthwiseConv2d} */
+  depthwiseConv2d?: OptionalKernels['depthwiseConv2d'];
+  /** {@inheritDoc OptionalKernels.maxPool} */
+  maxPool?: OptionalKernels['maxPool'];
+  /** {@inheritDoc OptionalKernels.maxPoolBackprop} */
+  maxPoolBackprop?: OptionalKernels['maxPoolBackprop'];
+  /** {@inheritDoc OptionalKernels.avgPool} */
+  avgPool?: OptionalKernels['avgPool'];
+  /** {@inheritDoc OptionalKernels.avgPoolBackprop} */
+  avgPoolBackprop?: OptionalKernels['avgPoolBackprop'];
+  /** {@inheritDoc OptionalKernels.softmax} */
+  softmax?: OptionalKernels['softmax'];
+  /** {@inheritDoc OptionalKernels.logSoftmax} */
+  logSoftmax?: OptionalKernels['logSoftmax'];
+  /** {@inheritDoc OptionalKernels.layerNorm} */
+  layerNorm?: OptionalKernels['layerNorm'];
+  /** {@inheritDoc OptionalKernels.batchNorm} */
+  batchNorm?: OptionalKernels['batchNorm'];
+  /** {@inheritDoc OptionalKernels.fusedMatMul} */
+  fusedMatMul?: OptionalKernels['fusedMatMul'];
+  /** {@inheritDoc OptionalKernels.attention} */
+  attention?: OptionalKernels['attention'];
+  /** {@inheritDoc OptionalKernels.adamUpdate} */
+  adamUpdate?: OptionalKernels['adamUpdate'];
+  /** {@inheritDoc OptionalKernels.sgdUpdate} */
+  sgdUpdate?: OptionalKernels['sgdUpdate'];
   /** The name it registers under, e.g. `'cpu'`. */
   readonly name: string;
   /** How it runs, for people (e.g. `'2 threads (worker_threads)'`); `st.backends()` shows it. */
@@ -270,9 +328,23 @@ export interface Backend extends RequiredKernels, Partial<OptionalKernels> {
 
 /** How a backend package registers itself. */
 export interface BackendRegistration {
+  /** The name users select it by (`st.setBackend(name)`, `STRATA_BACKEND`). */
   readonly name: string;
   /** Higher is preferred by automatic choice. cpu-reference uses 1. */
   readonly priority: number;
-  /** Creates the backend; may reject (no GPU, addon missing) with an error saying why. */
-  create(): Promise<Backend>;
+  /**
+   * Creates the backend; may reject (no GPU, addon missing) with an error saying why. `request`
+   * says how it was asked for, so a factory can decline automatic choice yet accept being named
+   * (e.g. a GPU backend that only finds a software adapter). Factories may ignore it.
+   */
+  create(request?: BackendRequest): Promise<Backend>;
+}
+
+/** How the registry asks a factory for its backend. */
+export interface BackendRequest {
+  /**
+   * True when the user named the backend (`setBackend(name)` or `STRATA_BACKEND`); false when
+   * `ready()` is trying registered backends by priority.
+   */
+  readonly byName: boolean;
 }

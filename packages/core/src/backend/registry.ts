@@ -5,7 +5,9 @@ import type { Backend, BackendRegistration } from './contract.js';
 
 /** What `backends()` reports for each registered backend. */
 export interface BackendStatus {
+  /** The registered name. */
   readonly name: string;
+  /** Its registration priority (higher is preferred by automatic choice). */
   readonly priority: number;
   /** `active`: in use; `ready`: initialised; `unavailable`: its factory failed; `untried`. */
   readonly status: 'active' | 'ready' | 'unavailable' | 'untried';
@@ -19,6 +21,8 @@ interface Entry {
   registration: BackendRegistration;
   instance?: Backend;
   failure?: string;
+  /** Whether `failure` came from a by-name request (final) or from automatic choice (a by-name request tries again). */
+  failedByName?: boolean;
   pending?: Promise<Backend | null>;
 }
 
@@ -53,20 +57,31 @@ export function registeredBackends(): string[] {
     .map((e) => e.registration.name);
 }
 
-async function initialise(entry: Entry): Promise<Backend | null> {
+/**
+ * Creates an entry's backend once. A failure is remembered, except that a backend which failed
+ * under automatic choice is tried again when named: its factory may accept only being named.
+ */
+async function initialise(entry: Entry, byName: boolean): Promise<Backend | null> {
   if (entry.instance) return entry.instance;
-  if (entry.failure !== undefined) return null;
-  entry.pending ??= entry.registration.create().then(
+  if (entry.pending) {
+    const result = await entry.pending;
+    if (result !== null || !byName || entry.failedByName === true) return result;
+  }
+  if (entry.failure !== undefined && (!byName || entry.failedByName === true)) return null;
+  const pending = entry.registration.create({ byName }).then(
     (backend) => {
       entry.instance = backend;
+      entry.failure = undefined;
       return backend;
     },
     (err: unknown) => {
       entry.failure = err instanceof Error ? err.message : String(err);
+      entry.failedByName = byName;
       return null;
     },
   );
-  return entry.pending;
+  entry.pending = pending;
+  return pending;
 }
 
 function activate(entry: Entry, backend: Backend): void {
@@ -90,7 +105,7 @@ export async function setBackend(name: string): Promise<void> {
     const known = registeredBackends();
     throw new Error(`setBackend: no backend named '${name}' is registered (registered: ${known.length ? known.join(', ') : 'none — import a backend package, e.g. @strata/backend-cpu'})`);
   }
-  const backend = await initialise(entry);
+  const backend = await initialise(entry, true);
   if (!backend) throw new Error(`setBackend: backend '${name}' is unavailable: ${entry.failure}`);
   activate(entry, backend);
 }
@@ -108,7 +123,7 @@ export async function ready(): Promise<string> {
   }
   for (const name of registeredBackends()) {
     const entry = entries.get(name)!;
-    const backend = await initialise(entry);
+    const backend = await initialise(entry, false);
     if (backend) {
       activate(entry, backend);
       return name;

@@ -47,7 +47,9 @@ function isMissing(err: unknown): boolean {
  * await model.fit(x, y, { epochs: 20, callbacks: [new st.callbacks.BackupAndRestore({ backupDir: 'file://./backup' })] });
  */
 export class BackupAndRestore extends Callback {
+  /** The backup directory, as given. */
   readonly backupDir: string;
+  /** Whether the backup is deleted when `fit` finishes normally. */
   readonly deleteCheckpoint: boolean;
   private readonly path: string;
 

@@ -12,7 +12,9 @@ export interface CallbackListArgs {
   addHistory?: boolean;
   /** Put a `ProgbarLogger` first (unless the list already has one); it prints when `params.verbose` > 0. */
   addProgbar?: boolean;
+  /** Set as every callback's model at once. */
   model?: CallbackModel;
+  /** Set as every callback's params at once. */
   params?: TrainingParams;
 }
 
@@ -20,6 +22,7 @@ type Hook = (cb: Callback) => void | Promise<void>;
 
 /** Forwards each hook to every callback in order; a hook finishes once every callback's has. */
 export class CallbackList extends Callback {
+  /** The callbacks, in the order their hooks run. */
   readonly callbacks: Callback[];
 
   constructor(callbacks: readonly Callback[] = [], args: CallbackListArgs = {}) {

@@ -17,8 +17,11 @@ export interface CSVLoggerArgs {
 
 /** Writes `epoch` (0-based) and every log value to a CSV file, one row per epoch. */
 export class CSVLogger extends Callback {
+  /** The CSV file written (a path or a `file://` URL). */
   readonly filename: string;
+  /** The field separator. */
   readonly separator: string;
+  /** Whether rows are added to an existing file. */
   readonly append: boolean;
   private keys: string[] | null = null;
   private writeHeader = true;
@@ -98,7 +101,11 @@ export class CSVLogger extends Callback {
   }
 }
 
-/** A `CSVLogger` callback. */
+/**
+ * A `CSVLogger` callback.
+ * @example
+ * const log = st.callbacks.csvLogger({ filename: 'training.csv', append: true });   // one row per epoch (Node)
+ */
 export function csvLogger(args: CSVLoggerArgs | string): CSVLogger {
   return new CSVLogger(args);
 }

@@ -27,13 +27,21 @@ export interface EarlyStoppingArgs {
 
 /** Stops training (sets `model.stopTraining`) once `monitor` stops improving for `patience` epochs. */
 export class EarlyStopping extends Callback {
+  /** The log watched. */
   readonly monitor: string;
+  /** The smallest change that counts as an improvement. */
   readonly minDelta: number;
+  /** Epochs without improvement before stopping. */
   readonly patience: number;
+  /** 1 prints when training stops and when weights are restored. */
   readonly verbose: 0 | 1;
+  /** The direction of improvement, resolved from `auto` at construction. */
   readonly mode: 'min' | 'max';
+  /** The value the monitored log must beat, or null. */
   readonly baseline: number | null;
+  /** Whether the best epoch's weights are set when training ends. */
   readonly restoreBestWeights: boolean;
+  /** Epochs of warm-up before the monitored value is watched. */
   readonly startFromEpoch: number;
   /** Epochs since the last improvement. */
   wait = 0;
@@ -120,7 +128,16 @@ export class EarlyStopping extends Callback {
   }
 }
 
-/** An `EarlyStopping` callback. */
+/**
+ * An `EarlyStopping` callback.
+ * @example
+ * const model = st.sequential([st.layers.dense({ units: 1, inputShape: [2] })]);
+ * model.compile({ optimizer: 'adam', loss: 'mse' });
+ * await model.fit(st.randomNormal([64, 2]), st.randomNormal([64, 1]), {
+ *   epochs: 100, validationSplit: 0.25, verbose: 0,
+ *   callbacks: [st.callbacks.earlyStopping({ monitor: 'val_loss', patience: 3, restoreBestWeights: true })],
+ * });
+ */
 export function earlyStopping(args: EarlyStoppingArgs = {}): EarlyStopping {
   return new EarlyStopping(args);
 }

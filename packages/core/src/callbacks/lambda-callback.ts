@@ -8,23 +8,37 @@ type IndexedHook = (index: number, logs?: Logs) => void | Promise<void>;
 
 /** The functions of a `LambdaCallback`; each is optional and may be async. */
 export interface LambdaCallbackArgs {
+  /** Called when `fit` starts. */
   onTrainBegin?: Hook;
+  /** Called when `fit` ends. */
   onTrainEnd?: Hook;
+  /** Called at the start of each epoch, with its 0-based index. */
   onEpochBegin?: IndexedHook;
+  /** Called at the end of each epoch, with its index and logs. */
   onEpochEnd?: IndexedHook;
   /** Called before each training batch (Keras' `on_batch_begin`, same as `onTrainBatchBegin`). */
   onBatchBegin?: IndexedHook;
   /** Called after each training batch (Keras' `on_batch_end`, same as `onTrainBatchEnd`). */
   onBatchEnd?: IndexedHook;
+  /** Called before each training batch. */
   onTrainBatchBegin?: IndexedHook;
+  /** Called after each training batch, with the logs so far. */
   onTrainBatchEnd?: IndexedHook;
+  /** Called when an evaluation starts. */
   onTestBegin?: Hook;
+  /** Called when an evaluation ends, with its logs. */
   onTestEnd?: Hook;
+  /** Called before each evaluation batch. */
   onTestBatchBegin?: IndexedHook;
+  /** Called after each evaluation batch. */
   onTestBatchEnd?: IndexedHook;
+  /** Called when `predict` starts. */
   onPredictBegin?: Hook;
+  /** Called when `predict` ends. */
   onPredictEnd?: Hook;
+  /** Called before each prediction batch. */
   onPredictBatchBegin?: IndexedHook;
+  /** Called after each prediction batch. */
   onPredictBatchEnd?: IndexedHook;
 }
 
@@ -86,7 +100,17 @@ export class LambdaCallback extends Callback {
   }
 }
 
-/** A `LambdaCallback`. */
+/**
+ * A `LambdaCallback`.
+ * @example
+ * const model = st.sequential([st.layers.dense({ units: 1, inputShape: [2] })]);
+ * model.compile({ optimizer: 'sgd', loss: 'mse' });
+ * const losses: number[] = [];
+ * await model.fit(st.ones([8, 2]), st.ones([8, 1]), {
+ *   epochs: 3, verbose: 0,
+ *   callbacks: [st.callbacks.lambdaCallback({ onEpochEnd: (epoch, logs) => { losses.push(logs!['loss']!); } })],
+ * });
+ */
 export function lambdaCallback(args: LambdaCallbackArgs = {}): LambdaCallback {
   return new LambdaCallback(args);
 }

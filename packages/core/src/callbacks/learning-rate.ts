@@ -34,13 +34,21 @@ export interface ReduceLROnPlateauArgs {
 
 /** Reduces the learning rate by `factor` when `monitor` has not improved for `patience` epochs. */
 export class ReduceLROnPlateau extends Callback {
+  /** The log watched. */
   readonly monitor: string;
+  /** The factor the learning rate is multiplied by. */
   readonly factor: number;
+  /** Epochs without improvement before reducing. */
   readonly patience: number;
+  /** 1 prints each reduction. */
   readonly verbose: 0 | 1;
+  /** The direction of improvement, resolved from `auto` at construction. */
   readonly mode: 'min' | 'max';
+  /** The smallest change that counts as an improvement. */
   readonly minDelta: number;
+  /** Epochs to wait after a reduction before counting again. */
   readonly cooldown: number;
+  /** The lower bound of the learning rate. */
   readonly minLr: number;
   /** Epochs since the last improvement (outside cooldown). */
   wait = 0;
@@ -110,7 +118,11 @@ export class ReduceLROnPlateau extends Callback {
   }
 }
 
-/** A `ReduceLROnPlateau` callback. */
+/**
+ * A `ReduceLROnPlateau` callback.
+ * @example
+ * const reduce = st.callbacks.reduceLROnPlateau({ monitor: 'val_loss', factor: 0.5, patience: 2, minLr: 1e-5 });
+ */
 export function reduceLROnPlateau(args: ReduceLROnPlateauArgs = {}): ReduceLROnPlateau {
   return new ReduceLROnPlateau(args);
 }
@@ -120,6 +132,7 @@ export type LearningRateScheduleFn = (epoch: number, learningRate: number) => nu
 
 /** Options of `LearningRateScheduler`. */
 export interface LearningRateSchedulerArgs {
+  /** `(epoch, currentLr) => newLr`, called at the start of each epoch. */
   schedule: LearningRateScheduleFn;
   /** 1 prints the learning rate set at each epoch. Default 0. */
   verbose?: 0 | 1;
@@ -127,7 +140,9 @@ export interface LearningRateSchedulerArgs {
 
 /** Sets the learning rate at the start of each epoch to `schedule(epoch, currentLr)`. */
 export class LearningRateScheduler extends Callback {
+  /** The function giving each epoch's learning rate. */
   readonly schedule: LearningRateScheduleFn;
+  /** 1 prints the learning rate set at each epoch. */
   readonly verbose: 0 | 1;
 
   constructor(args: LearningRateSchedulerArgs | LearningRateScheduleFn) {
@@ -153,7 +168,11 @@ export class LearningRateScheduler extends Callback {
   }
 }
 
-/** A `LearningRateScheduler` callback. */
+/**
+ * A `LearningRateScheduler` callback.
+ * @example
+ * const warmup = st.callbacks.learningRateScheduler((epoch, lr) => (epoch < 3 ? 1e-3 * (epoch + 1) : lr));
+ */
 export function learningRateScheduler(args: LearningRateSchedulerArgs | LearningRateScheduleFn): LearningRateScheduler {
   return new LearningRateScheduler(args);
 }

@@ -70,12 +70,19 @@ export function formatFilepath(template: string, values: Record<string, FormatVa
 
 /** Saves the model or its weights at `filepath` during training. */
 export class ModelCheckpoint extends Callback {
+  /** The filepath template, as given. */
   readonly filepath: string;
+  /** The log compared when `saveBestOnly`. */
   readonly monitor: string;
+  /** 1 prints each save. */
   readonly verbose: 0 | 1;
+  /** Whether only improvements are saved. */
   readonly saveBestOnly: boolean;
+  /** Whether `saveWeights` is called instead of `save`. */
   readonly saveWeightsOnly: boolean;
+  /** The direction of improvement, resolved from `auto` at construction. */
   readonly mode: 'min' | 'max';
+  /** `epoch`, or the number of training batches between saves. */
   readonly saveFreq: 'epoch' | number;
   /** The best monitored value saved so far. */
   best: number;
@@ -145,7 +152,14 @@ export class ModelCheckpoint extends Callback {
   }
 }
 
-/** A `ModelCheckpoint` callback. */
+/**
+ * A `ModelCheckpoint` callback.
+ * @example
+ * const model = st.sequential([st.layers.dense({ units: 1, inputShape: [2] })]);
+ * model.compile({ optimizer: 'adam', loss: 'mse' });
+ * const checkpoint = st.callbacks.modelCheckpoint({ filepath: 'file://./checkpoints/epoch-{epoch:02d}', saveWeightsOnly: true });
+ * await model.fit(st.ones([8, 2]), st.ones([8, 1]), { epochs: 2, verbose: 0, callbacks: [checkpoint] });   // checkpoints/epoch-01, epoch-02
+ */
 export function modelCheckpoint(args: ModelCheckpointArgs | string): ModelCheckpoint {
   return new ModelCheckpoint(args);
 }

@@ -84,9 +84,13 @@ function formatEta(seconds: number): string {
 export class Progbar {
   /** Total steps, or null when unknown (a counter is shown instead of a bar). */
   target: number | null;
+  /** 1 redraws one line on a terminal; 2 prints one line per run. */
   readonly verbose: 1 | 2;
+  /** Cells in the bar. */
   readonly width: number;
+  /** Minimum seconds between redraws. */
   readonly interval: number;
+  /** The unit after the time per unit (`5ms/step`). */
   readonly unitName: string;
   private readonly output: TextOutput;
   private readonly dynamic: boolean;

@@ -15,7 +15,11 @@ export class TerminateOnNaN extends Callback {
   }
 }
 
-/** A `TerminateOnNaN` callback. */
+/**
+ * A `TerminateOnNaN` callback.
+ * @example
+ * const stopQuietly = st.callbacks.terminateOnNaN();   // a NaN loss ends fit without an error
+ */
 export function terminateOnNaN(): TerminateOnNaN {
   return new TerminateOnNaN();
 }

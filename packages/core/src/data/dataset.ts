@@ -173,7 +173,10 @@ function seedKey(seed: number): [number, number] {
  * `fromArrays` never disposes the tensors it was given.
  * @example
  * const ds = st.data.Dataset.fromArrays(x, y).shuffle(1000, 42).batch(32);
- * for await (const [xb, yb] of ds) { ...; st.dispose([xb, yb]); }
+ * for await (const [xb, yb] of ds) {
+ *   console.log(xb.shape, yb.shape);   // [32, ...] batches; the last may be smaller
+ *   st.dispose([xb, yb]);               // the consumer owns what it takes
+ * }
  */
 export class Dataset<T> implements AsyncIterable<T> {
   /** The number of elements: known, `null` when unknown, `Infinity` for an endless `repeat()`. */

@@ -63,7 +63,19 @@ export interface MemoryInfo {
   /** Bytes of live storage over all backends. */
   readonly bytes: number;
   /** Per backend: what core counts, and what the backend itself reports. */
-  readonly backends: Readonly<Record<string, { buffers: number; bytes: number; reported: { buffers: number; bytes: number } }>>;
+  readonly backends: Readonly<Record<string, {
+    /** Storage buffers core holds on this backend. */
+    buffers: number;
+    /** Their bytes. */
+    bytes: number;
+    /** What the backend itself reports (`Backend.memory()`); it should match core's count. */
+    reported: {
+      /** Buffers the backend holds. */
+      buffers: number;
+      /** Their bytes. */
+      bytes: number;
+    };
+  }>>;
   /** Tensors freed by the garbage-collection safety net because nobody disposed them. */
   readonly collected: number;
 }

@@ -17,12 +17,15 @@ import {
 
 /** Makes the initial value of a weight. */
 export abstract class Initializer implements Serializable {
+  /** The registry name of the class (Keras' `class_name`); subclasses set their own. */
   static readonly className: string = '';
   /** A new tensor of `shape` (the caller owns it). */
   abstract apply(shape: readonly number[], dtype?: DType): Tensor;
+  /** The constructor arguments that rebuild this initializer (JSON only). */
   getConfig(): ConfigDict {
     return {};
   }
+  /** The name it is saved under (`className`, or its registered name). */
   getClassName(): string {
     return classNameOf(this, 'initializer');
   }
@@ -34,6 +37,7 @@ export class Zeros extends Initializer {
   apply(shape: readonly number[], dtype: DType = 'float32'): Tensor {
     return fill(shape, 0, dtype);
   }
+  /** Rebuilds the initializer from `getConfig()`'s result. */
   static fromConfig(): Zeros {
     return new Zeros();
   }
@@ -45,6 +49,7 @@ export class Ones extends Initializer {
   apply(shape: readonly number[], dtype: DType = 'float32'): Tensor {
     return fill(shape, 1, dtype);
   }
+  /** Rebuilds the initializer from `getConfig()`'s result. */
   static fromConfig(): Ones {
     return new Ones();
   }
@@ -53,6 +58,7 @@ export class Ones extends Initializer {
 /** Every element equal to `value`. */
 export class Constant extends Initializer {
   static override readonly className = 'Constant';
+  /** The value every element gets. */
   readonly value: number;
   constructor(args: { value?: number } = {}) {
     super();
@@ -64,6 +70,7 @@ export class Constant extends Initializer {
   override getConfig(): ConfigDict {
     return { value: this.value };
   }
+  /** Rebuilds the initializer from `getConfig()`'s result. */
   static fromConfig(c: ConfigDict): Constant {
     return new Constant(c as { value?: number });
   }
@@ -83,8 +90,11 @@ function checkedSeed(who: string, seed: number | null | undefined): number | nul
 /** Uniform in `[minval, maxval)`. */
 export class RandomUniform extends Initializer {
   static override readonly className = 'RandomUniform';
+  /** Lower bound (inclusive). */
   readonly minval: number;
+  /** Upper bound (exclusive). */
   readonly maxval: number;
+  /** Its own seed, or null to draw from the global generator (`st.setSeed`). */
   readonly seed: number | null;
   constructor(args: { minval?: number; maxval?: number } & SeedArgs = {}) {
     super();
@@ -99,6 +109,7 @@ export class RandomUniform extends Initializer {
   override getConfig(): ConfigDict {
     return { minval: this.minval, maxval: this.maxval, seed: this.seed };
   }
+  /** Rebuilds the initializer from `getConfig()`'s result. */
   static fromConfig(c: ConfigDict): RandomUniform {
     return new RandomUniform(c as { minval?: number; maxval?: number; seed?: number | null });
   }
@@ -107,8 +118,11 @@ export class RandomUniform extends Initializer {
 /** Normal with `mean` and `stddev`. */
 export class RandomNormal extends Initializer {
   static override readonly className: string = 'RandomNormal';
+  /** Mean of the distribution. */
   readonly mean: number;
+  /** Standard deviation of the distribution. */
   readonly stddev: number;
+  /** Its own seed, or null to draw from the global generator (`st.setSeed`). */
   readonly seed: number | null;
   constructor(args: { mean?: number; stddev?: number } & SeedArgs = {}) {
     super();
@@ -122,6 +136,7 @@ export class RandomNormal extends Initializer {
   override getConfig(): ConfigDict {
     return { mean: this.mean, stddev: this.stddev, seed: this.seed };
   }
+  /** Rebuilds the initializer from `getConfig()`'s result. */
   static fromConfig(c: ConfigDict): RandomNormal {
     return new RandomNormal(c as { mean?: number; stddev?: number; seed?: number | null });
   }
@@ -133,6 +148,7 @@ export class TruncatedNormal extends RandomNormal {
   override apply(shape: readonly number[]): Tensor {
     return truncatedNormal(shape, this.mean, this.stddev, this.seed ?? undefined);
   }
+  /** Rebuilds the initializer from `getConfig()`'s result. */
   static override fromConfig(c: ConfigDict): TruncatedNormal {
     return new TruncatedNormal(c as { mean?: number; stddev?: number; seed?: number | null });
   }
@@ -144,7 +160,12 @@ export type FanMode = 'fanIn' | 'fanOut' | 'fanAvg';
 export type VarianceDistribution = 'truncatedNormal' | 'untruncatedNormal' | 'normal' | 'uniform';
 
 /** Fan-in and fan-out of a weight shape: dense `[in, out]`, convolution `[...window, in, out]`. */
-export function computeFans(shape: readonly number[]): { fanIn: number; fanOut: number } {
+export function computeFans(shape: readonly number[]): {
+  /** Inputs per output unit (times the receptive field). */
+  fanIn: number;
+  /** Outputs per input unit (times the receptive field). */
+  fanOut: number;
+} {
   if (shape.length === 0) return { fanIn: 1, fanOut: 1 };
   if (shape.length === 1) return { fanIn: shape[0]!, fanOut: shape[0]! };
   const receptive = sizeOf(shape.slice(0, -2));
@@ -157,9 +178,13 @@ export function computeFans(shape: readonly number[]): { fanIn: number; fanOut: 
  */
 export class VarianceScaling extends Initializer {
   static override readonly className: string = 'VarianceScaling';
+  /** Multiplies the variance (2 for He, 1 for Glorot and LeCun). */
   readonly scale: number;
+  /** Which fan divides `scale`: inputs, outputs or their mean. */
   readonly mode: FanMode;
+  /** The distribution drawn from. */
   readonly distribution: VarianceDistribution;
+  /** Its own seed, or null to draw from the global generator (`st.setSeed`). */
   readonly seed: number | null;
   constructor(args: { scale?: number; mode?: FanMode; distribution?: VarianceDistribution } & SeedArgs = {}) {
     super();
@@ -190,6 +215,7 @@ export class VarianceScaling extends Initializer {
   override getConfig(): ConfigDict {
     return { scale: this.scale, mode: this.mode, distribution: this.distribution, seed: this.seed };
   }
+  /** Rebuilds the initializer from `getConfig()`'s result. */
   static fromConfig(c: ConfigDict): VarianceScaling {
     return new VarianceScaling(c as { scale?: number; mode?: FanMode; distribution?: VarianceDistribution; seed?: number | null });
   }
@@ -235,7 +261,9 @@ export const LecunNormal = preset('LecunNormal', 1, 'fanIn', 'truncatedNormal', 
 /** A (semi-)orthogonal matrix times `gain`, from the QR decomposition of a normal matrix. */
 export class Orthogonal extends Initializer {
   static override readonly className = 'Orthogonal';
+  /** Multiplies the orthogonal matrix. */
   readonly gain: number;
+  /** Its own seed, or null to draw from the global generator (`st.setSeed`). */
   readonly seed: number | null;
   constructor(args: { gain?: number } & SeedArgs = {}) {
     super();
@@ -269,6 +297,7 @@ export class Orthogonal extends Initializer {
   override getConfig(): ConfigDict {
     return { gain: this.gain, seed: this.seed };
   }
+  /** Rebuilds the initializer from `getConfig()`'s result. */
   static fromConfig(c: ConfigDict): Orthogonal {
     return new Orthogonal(c as { gain?: number; seed?: number | null });
   }
@@ -277,6 +306,7 @@ export class Orthogonal extends Initializer {
 /** The identity matrix times `gain` (2-D weights only). */
 export class Identity extends Initializer {
   static override readonly className = 'Identity';
+  /** Multiplies the identity matrix. */
   readonly gain: number;
   constructor(args: { gain?: number } = {}) {
     super();
@@ -289,6 +319,7 @@ export class Identity extends Initializer {
   override getConfig(): ConfigDict {
     return { gain: this.gain };
   }
+  /** Rebuilds the initializer from `getConfig()`'s result. */
   static fromConfig(c: ConfigDict): Identity {
     return new Identity(c as { gain?: number });
   }

@@ -15,6 +15,7 @@ export const DOWNLOADS_SCHEME = 'downloads://';
 export class BrowserDownloadsHandler implements IOHandler {
   /** The downloaded files' names. */
   readonly modelJsonFileName: string;
+  /** The weights file's name. */
   readonly weightDataFileName: string;
 
   constructor(fileNamePrefix = 'model') {

@@ -23,7 +23,11 @@ export class HttpHandler implements IOHandler {
   private readonly fetchFn: FetchLike | null;
   private readonly requestInit: RequestInitLike;
 
-  constructor(readonly url: string, private readonly options: HttpOptions = {}) {
+  constructor(
+    /** The model.json URL (save: the URL posted to). */
+    readonly url: string,
+    private readonly options: HttpOptions = {},
+  ) {
     if (typeof url !== 'string' || url === '') throw new Error('http: the URL must be a non-empty string');
     if (options.requestInit?.body != null) throw new Error('http: options.requestInit must not have a body (the handler sets it)');
     if (options.fetchFunc !== undefined && typeof options.fetchFunc !== 'function') {

@@ -181,7 +181,12 @@ function unknownLayerClasses(entry: TopologyEntry, out: { className: string; nam
  * what Keras writes (including a `model_config` wrapper and Keras 3 forms) and an already
  * camelCase `{className, config}`.
  */
-export function topologyToConfig(topology: object, where = 'loadModel'): { className: string; config: ConfigDict } {
+export function topologyToConfig(topology: object, where = 'loadModel'): {
+  /** The model's class name (`Sequential`, `Functional`, ...). */
+  className: string;
+  /** Its config, camelCase. */
+  config: ConfigDict;
+} {
   let t = topology as Record<string, unknown>;
   if (t['model_config'] != null && typeof t['model_config'] === 'object') t = t['model_config'] as Record<string, unknown>;
   let converted: ConfigValue;

@@ -5,14 +5,28 @@
 
 /** The subset of `node:fs/promises` core uses. */
 export interface NodeFs {
+  /** Reads a file's bytes. */
   readFile(path: string): Promise<Uint8Array>;
+  /** Reads a file as UTF-8 text. */
   readFile(path: string, encoding: 'utf8'): Promise<string>;
+  /** Writes (replaces) a file. */
   writeFile(path: string, data: Uint8Array | string): Promise<void>;
+  /** Appends text to a file. */
   appendFile(path: string, data: string): Promise<void>;
+  /** Renames a file (atomically on one file system). */
   rename(from: string, to: string): Promise<void>;
+  /** Removes a file or directory. */
   rm(path: string, options?: { force?: boolean; recursive?: boolean }): Promise<void>;
+  /** Creates a directory. */
   mkdir(path: string, options?: { recursive?: boolean }): Promise<string | undefined>;
-  stat(path: string): Promise<{ isDirectory(): boolean; size: number }>;
+  /** File information. */
+  stat(path: string): Promise<{
+    /** Whether it is a directory. */
+    isDirectory(): boolean;
+    /** Bytes. */
+    size: number;
+  }>;
+  /** Names of a directory's entries. */
   readdir(path: string): Promise<string[]>;
 }
 

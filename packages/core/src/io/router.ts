@@ -14,7 +14,18 @@ export type IORouter = (url: string) => IOHandler | null;
 const saveRouters: IORouter[] = [];
 const loadRouters: IORouter[] = [];
 
-/** Adds a router consulted (before the built-in schemes) when saving to a URL. */
+/**
+ * Adds a router consulted (before the built-in schemes) when saving to a URL.
+ * @example
+ * const store = new Map<string, st.io.ModelArtifacts>();
+ * st.io.registerSaveRouter((url) => url.startsWith('mem://')
+ *   ? st.io.withSaveHandler(async (a) => { store.set(url, a); return { modelArtifactsInfo: st.io.getModelArtifactsInfo(a) }; })
+ *   : null);
+ * st.io.registerLoadRouter((url) => (url.startsWith('mem://') && store.has(url) ? st.io.fromMemory(store.get(url)!) : null));
+ * const model = st.sequential([st.layers.dense({ units: 1, inputShape: [2] })]);
+ * await model.save('mem://a');
+ * const copy = await st.loadModel('mem://a');
+ */
 export function registerSaveRouter(router: IORouter): void {
   saveRouters.push(router);
 }

@@ -141,7 +141,12 @@ export const STRATA_TRAINING_CONFIG_KEY = 'strataTrainingConfig';
 const STRATA_FORMAT = 'strata-training-config';
 
 /** A loss as stored: a name (built-in or registered class) or a registered Loss class with its config. */
-export type StoredLoss = string | { class_name: string; config: ConfigDict };
+export type StoredLoss = string | {
+  /** The registered loss class. */
+  class_name: string;
+  /** Its `getConfig()`. */
+  config: ConfigDict;
+};
 
 /**
  * Strata's training configuration: the same keys as Keras' `training_config`, with any registered
@@ -149,11 +154,22 @@ export type StoredLoss = string | { class_name: string; config: ConfigDict };
  * by name or `{class_name, config}`, and `loss_weights`.
  */
 export interface StrataTrainingConfig {
+  /** Marks Strata's form. */
   format: typeof STRATA_FORMAT;
+  /** Version of Strata's form. */
   version: 1;
-  optimizer_config: { class_name: string; config: ConfigDict };
+  /** The optimizer's registered name and `getConfig()`. */
+  optimizer_config: {
+    /** The optimizer's registered class name. */
+    class_name: string;
+    /** Its `getConfig()`, camelCase. */
+    config: ConfigDict;
+  };
+  /** The loss(es), per output when there are several. */
   loss: StoredLoss | StoredLoss[] | { [output: string]: StoredLoss };
+  /** Weights of the per-output losses. */
   loss_weights?: number[] | { [output: string]: number };
+  /** The metrics given to `compile`, serialized. */
   metrics?: ConfigValue;
 }
 

@@ -6,18 +6,27 @@
 
 /** What the http handler needs from a fetch `Response`. */
 export interface ResponseLike {
+  /** Whether the status is 2xx. */
   readonly ok: boolean;
+  /** The HTTP status code. */
   readonly status: number;
+  /** The HTTP status text. */
   readonly statusText?: string;
+  /** The body's bytes. */
   arrayBuffer(): Promise<ArrayBuffer>;
+  /** The body as text. */
   text(): Promise<string>;
 }
 
 /** Options passed to `fetch` (method, headers, credentials, ...). */
 export interface RequestInitLike {
+  /** The HTTP method. */
   method?: string;
+  /** Request headers. */
   headers?: Record<string, string>;
+  /** `include`, `same-origin` or `omit`. */
   credentials?: string;
+  /** The request body (set by the handler). */
   body?: unknown;
   [option: string]: unknown;
 }
@@ -27,9 +36,13 @@ export type FetchLike = (url: string, init?: RequestInitLike) => Promise<Respons
 
 /** A Blob or File: something whose bytes can be read. */
 export interface BlobLike {
+  /** Bytes. */
   readonly size: number;
+  /** The file name, for a File. */
   readonly name?: string;
+  /** Reads the bytes. */
   arrayBuffer(): Promise<ArrayBuffer>;
+  /** Reads the bytes as UTF-8 text. */
   text(): Promise<string>;
 }
 

@@ -10,17 +10,25 @@ import { DTYPE_VALUE_SIZE, type WeightData, type WeightGroup, type WeightsManife
 
 /** A tensor to store under a name. */
 export interface NamedTensor {
+  /** The weight's name (`<layer>/<weight>`). */
   name: string;
+  /** Its value. */
   tensor: Tensor;
+  /** `model` (the default) or `optimizer` state. */
   group?: WeightGroup;
 }
 
 /** A weight read back from bytes: values in a typed array of the Strata dtype. */
 export interface DecodedWeight {
+  /** The weight's name (`<layer>/<weight>`). */
   name: string;
+  /** Dimensions. */
   shape: number[];
+  /** The Strata dtype the values were converted to. */
   dtype: DType;
+  /** The values. */
   values: TypedArray;
+  /** `model` or `optimizer` state. */
   group: WeightGroup;
 }
 
@@ -88,7 +96,12 @@ function copyBytes(values: TypedArray, out: Uint8Array, offset: number): void {
  * Reads the tensors and lays them out as one weight buffer with its manifest entries.
  * The tensors are not disposed.
  */
-export async function encodeWeights(tensors: readonly NamedTensor[]): Promise<{ specs: WeightsManifestEntry[]; data: ArrayBuffer }> {
+export async function encodeWeights(tensors: readonly NamedTensor[]): Promise<{
+  /** The manifest entries, in order. */
+  specs: WeightsManifestEntry[];
+  /** The values, back to back. */
+  data: ArrayBuffer;
+}> {
   const seen = new Set<string>();
   const specs: WeightsManifestEntry[] = [];
   const arrays: TypedArray[] = [];

@@ -55,8 +55,11 @@ export interface ReLUArgs extends LayerArgs {
  */
 export class ReLU extends ElementwiseActivation {
   static override readonly className = 'ReLU';
+  /** Upper bound of the output, or null for none. */
   readonly maxValue: number | null;
+  /** Slope below the threshold. */
   readonly negativeSlope: number;
+  /** Inputs above this pass through. */
   readonly threshold: number;
 
   constructor(args: ReLUArgs = {}) {
@@ -95,6 +98,7 @@ export interface LeakyReLUArgs extends LayerArgs {
 /** `x` for x > 0, else `alpha * x`. */
 export class LeakyReLU extends ElementwiseActivation {
   static override readonly className = 'LeakyReLU';
+  /** Slope for negative inputs. */
   readonly alpha: number;
 
   constructor(args: LeakyReLUArgs = {}) {
@@ -123,7 +127,9 @@ export class LeakyReLU extends ElementwiseActivation {
 export interface PReLUArgs extends LayerArgs {
   /** Initializer of the learned slopes. Default 'zeros'. */
   alphaInitializer?: InitializerIdentifier;
+  /** Regularizer of the learned slopes. */
   alphaRegularizer?: RegularizerIdentifier | null;
+  /** Constraint of the learned slopes. */
   alphaConstraint?: ConstraintIdentifier | null;
   /** Axes (1-based, the batch axis is 0) along which one slope is shared, e.g. `[1, 2]` for one slope per channel of images. */
   sharedAxes?: number | readonly number[] | null;
@@ -132,9 +138,13 @@ export interface PReLUArgs extends LayerArgs {
 /** Parametric ReLU: `x` for x > 0, else `alpha * x` with `alpha` learned per element (or shared along `sharedAxes`). */
 export class PReLU extends ElementwiseActivation {
   static override readonly className = 'PReLU';
+  /** Initializer of the learned slopes. */
   readonly alphaInitializer: Initializer;
+  /** Regularizer of the learned slopes, or null. */
   readonly alphaRegularizer: Regularizer | null;
+  /** Constraint of the learned slopes, or null. */
   readonly alphaConstraint: Constraint | null;
+  /** Axes along which one slope is shared (1-based), or null. */
   readonly sharedAxes: readonly number[] | null;
   private alpha: Variable | null = null;
 
@@ -199,6 +209,7 @@ export interface ELUArgs extends LayerArgs {
 /** Exponential linear unit: `x` for x > 0, else `alpha * (e^x - 1)`. */
 export class ELU extends ElementwiseActivation {
   static override readonly className = 'ELU';
+  /** Scale of the negative part. */
   readonly alpha: number;
 
   constructor(args: ELUArgs = {}) {
@@ -227,6 +238,7 @@ export interface SoftmaxArgs extends LayerArgs {
  */
 export class Softmax extends ElementwiseActivation {
   static override readonly className = 'Softmax';
+  /** The axis or axes normalised over. */
   readonly axis: number | readonly number[];
 
   constructor(args: SoftmaxArgs = {}) {

@@ -16,11 +16,15 @@ const EPSILON = 1e-7;
 
 /** Maps a weight to its projection onto the allowed set. */
 export abstract class Constraint implements Serializable {
+  /** The registry name of the class (Keras' `class_name`); subclasses set their own. */
   static readonly className: string = '';
+  /** The projection of `w` (a new tensor; `w` is unchanged). */
   abstract apply(w: Tensor): Tensor;
+  /** The constructor arguments that rebuild this constraint (JSON only). */
   getConfig(): ConfigDict {
     return {};
   }
+  /** The name it is saved under (`className`, or its registered name). */
   getClassName(): string {
     return classNameOf(this, 'constraint');
   }
@@ -33,7 +37,9 @@ function norms(w: Tensor, axis: number | number[]): Tensor {
 /** Scales slices along `axis` whose L2 norm exceeds `maxValue` back to `maxValue`. */
 export class MaxNorm extends Constraint {
   static override readonly className = 'MaxNorm';
+  /** The largest norm allowed. */
   readonly maxValue: number;
+  /** The axis or axes the norm is taken over. */
   readonly axis: number | number[];
   constructor(args: { maxValue?: number; axis?: number | number[] } = {}) {
     super();
@@ -49,6 +55,7 @@ export class MaxNorm extends Constraint {
   override getConfig(): ConfigDict {
     return { maxValue: this.maxValue, axis: this.axis };
   }
+  /** Rebuilds the constraint from `getConfig()`'s result. */
   static fromConfig(c: ConfigDict): MaxNorm {
     return new MaxNorm(c as { maxValue?: number; axis?: number | number[] });
   }
@@ -60,6 +67,7 @@ export class NonNeg extends Constraint {
   apply(w: Tensor): Tensor {
     return relu(w);
   }
+  /** Rebuilds the constraint from `getConfig()`'s result. */
   static fromConfig(): NonNeg {
     return new NonNeg();
   }
@@ -68,6 +76,7 @@ export class NonNeg extends Constraint {
 /** Scales slices along `axis` to unit L2 norm. */
 export class UnitNorm extends Constraint {
   static override readonly className = 'UnitNorm';
+  /** The axis or axes the norm is taken over. */
   readonly axis: number | number[];
   constructor(args: { axis?: number | number[] } = {}) {
     super();
@@ -79,6 +88,7 @@ export class UnitNorm extends Constraint {
   override getConfig(): ConfigDict {
     return { axis: this.axis };
   }
+  /** Rebuilds the constraint from `getConfig()`'s result. */
   static fromConfig(c: ConfigDict): UnitNorm {
     return new UnitNorm(c as { axis?: number | number[] });
   }
@@ -90,9 +100,13 @@ export class UnitNorm extends Constraint {
  */
 export class MinMaxNorm extends Constraint {
   static override readonly className = 'MinMaxNorm';
+  /** The smallest norm allowed. */
   readonly minValue: number;
+  /** The largest norm allowed. */
   readonly maxValue: number;
+  /** How far each step moves the norm into range (1: all the way). */
   readonly rate: number;
+  /** The axis or axes the norm is taken over. */
   readonly axis: number | number[];
   constructor(args: { minValue?: number; maxValue?: number; rate?: number; axis?: number | number[] } = {}) {
     super();
@@ -113,6 +127,7 @@ export class MinMaxNorm extends Constraint {
   override getConfig(): ConfigDict {
     return { minValue: this.minValue, maxValue: this.maxValue, rate: this.rate, axis: this.axis };
   }
+  /** Rebuilds the constraint from `getConfig()`'s result. */
   static fromConfig(c: ConfigDict): MinMaxNorm {
     return new MinMaxNorm(c as { minValue?: number; maxValue?: number; rate?: number; axis?: number | number[] });
   }
@@ -123,6 +138,7 @@ for (const cls of [MaxNorm, NonNeg, UnitNorm, MinMaxNorm]) registerClass('constr
 /** What a layer argument may give for a constraint. */
 export type ConstraintIdentifier = Constraint | 'maxNorm' | 'nonNeg' | 'unitNorm' | 'minMaxNorm' | SerializedObject;
 
+/** The constraint for an identifier (a name, a config or an instance); null for null/undefined. */
 export function getConstraint(id: ConstraintIdentifier | null | undefined, where = 'constraint'): Constraint | null {
   if (id === null || id === undefined) return null;
   if (id instanceof Constraint) return id;

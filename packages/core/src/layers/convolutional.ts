@@ -39,9 +39,11 @@ export interface BaseConvArgs extends LayerArgs {
   useBias?: boolean;
   /** Default `'zeros'`. */
   biasInitializer?: InitializerIdentifier;
+  /** Regularizer of the bias. */
   biasRegularizer?: RegularizerIdentifier | null;
   /** Penalty on the layer's output, added with `addLoss` on every call. */
   activityRegularizer?: RegularizerIdentifier | null;
+  /** Constraint applied to the bias after each step. */
   biasConstraint?: ConstraintIdentifier | null;
 }
 
@@ -51,7 +53,9 @@ export interface ConvArgs extends BaseConvArgs {
   filters: number;
   /** Default `'glorotUniform'` (Keras). */
   kernelInitializer?: InitializerIdentifier;
+  /** Regularizer of the kernel. */
   kernelRegularizer?: RegularizerIdentifier | null;
+  /** Constraint applied to the kernel after each step. */
   kernelConstraint?: ConstraintIdentifier | null;
   /** Keras' grouped convolution; only 1 (accepted so Keras configs load). */
   groups?: number;
@@ -78,7 +82,9 @@ export interface DepthwiseConv2DArgs extends BaseConvArgs {
   depthMultiplier?: number;
   /** Default `'glorotUniform'` (Keras). */
   depthwiseInitializer?: InitializerIdentifier;
+  /** Regularizer of the depthwise kernel. */
   depthwiseRegularizer?: RegularizerIdentifier | null;
+  /** Constraint applied to the depthwise kernel after each step. */
   depthwiseConstraint?: ConstraintIdentifier | null;
 }
 
@@ -88,7 +94,9 @@ export interface SeparableConv2DArgs extends DepthwiseConv2DArgs {
   filters: number;
   /** Default `'glorotUniform'` (Keras). */
   pointwiseInitializer?: InitializerIdentifier;
+  /** Regularizer of the pointwise kernel. */
   pointwiseRegularizer?: RegularizerIdentifier | null;
+  /** Constraint applied to the pointwise kernel after each step. */
   pointwiseConstraint?: ConstraintIdentifier | null;
 }
 
@@ -105,17 +113,29 @@ interface ConfigOmissions {
 export abstract class BaseConv extends ShapedLayer {
   /** Number of spatial dims (1 or 2). */
   readonly rank: number;
+  /** Window size per spatial dimension. */
   readonly kernelSize: number[];
+  /** Step per spatial dimension. */
   readonly strides: number[];
+  /** `valid` (no padding), `same` (output size `ceil(input / stride)`) or, for Conv1D, `causal`. */
   readonly padding: PaddingName;
+  /** Always channels-last (`[batch, ..., channels]`). */
   readonly dataFormat: 'channelsLast';
+  /** Dilation per spatial dimension. */
   readonly dilationRate: number[];
+  /** The activation applied to the output. */
   readonly activation: ActivationName;
+  /** Whether a bias is added. */
   readonly useBias: boolean;
+  /** Initializer of the bias. */
   readonly biasInitializer: Initializer;
+  /** Regularizer of the bias, or null. */
   readonly biasRegularizer: Regularizer | null;
+  /** Regularizer of the output, or null. */
   readonly activityRegularizer: Regularizer | null;
+  /** Constraint of the bias, or null. */
   readonly biasConstraint: Constraint | null;
+  /** The bias, created by `build` (null without `useBias`). */
   bias: Variable | null = null;
 
   constructor(rank: number, args: BaseConvArgs, allowCausal = false) {
@@ -215,10 +235,15 @@ export abstract class BaseConv extends ShapedLayer {
 
 /** Convolutions with `filters` output channels and one `kernel` weight: Conv1D, Conv2D, Conv2DTranspose. */
 export abstract class Conv extends BaseConv {
+  /** Number of output channels. */
   readonly filters: number;
+  /** Initializer of the kernel. */
   readonly kernelInitializer: Initializer;
+  /** Regularizer of the kernel, or null. */
   readonly kernelRegularizer: Regularizer | null;
+  /** Constraint of the kernel, or null. */
   readonly kernelConstraint: Constraint | null;
+  /** The kernel, created by `build`. */
   kernel: Variable | null = null;
 
   constructor(rank: number, args: ConvArgs | Conv1DArgs, allowCausal = false) {
@@ -247,6 +272,7 @@ export abstract class Conv extends BaseConv {
     this.kernel = this.addWeight('kernel', { shape: this.kernelShape(inputChannels), initializer: this.kernelInitializer, regularizer: this.kernelRegularizer, constraint: this.kernelConstraint });
   }
 
+  /** The config entries every convolution shares; `omit` leaves out those a subclass does not take. */
   protected convConfig(omit: ConfigOmissions = {}): ConfigDict {
     return {
       ...this.baseConvConfig(omit),
@@ -308,7 +334,12 @@ export class Conv2D extends Conv {
 }
 registerClass('layer', Conv2D);
 
-/** A 2-D convolution layer (see {@link Conv2D}). */
+/**
+ * A 2-D convolution layer (see {@link Conv2D}).
+ * @example
+ * const conv = st.layers.conv2d({ filters: 32, kernelSize: 3, padding: 'same', activation: 'relu' });
+ * const y = conv.apply(st.randomNormal([2, 28, 28, 1]));   // [2, 28, 28, 32] (channels last)
+ */
 export const conv2d = (args: Conv2DArgs): Conv2D => new Conv2D(args);
 
 /** Inserts `d - 1` zeros between the taps of a `[kh, kw, a, b]` kernel (a dilated kernel made dense). */
@@ -372,10 +403,15 @@ export const conv2dTranspose = (args: Conv2DTransposeArgs): Conv2DTranspose => n
  */
 export class DepthwiseConv2D extends BaseConv {
   static override readonly className: string = 'DepthwiseConv2D';
+  /** Output channels per input channel. */
   readonly depthMultiplier: number;
+  /** Initializer of the depthwise kernel. */
   readonly depthwiseInitializer: Initializer;
+  /** Regularizer of the depthwise kernel, or null. */
   readonly depthwiseRegularizer: Regularizer | null;
+  /** Constraint of the depthwise kernel, or null. */
   readonly depthwiseConstraint: Constraint | null;
+  /** The depthwise kernel, created by `build`. */
   depthwiseKernel: Variable | null = null;
 
   constructor(args: DepthwiseConv2DArgs) {
@@ -409,6 +445,7 @@ export class DepthwiseConv2D extends BaseConv {
     return this.depthwise(x);
   }
 
+  /** The config entries of the depthwise kernel. */
   protected depthwiseConfig(): ConfigDict {
     return {
       depthMultiplier: this.depthMultiplier,
@@ -436,10 +473,15 @@ export const depthwiseConv2d = (args: DepthwiseConv2DArgs): DepthwiseConv2D => n
  */
 export class SeparableConv2D extends DepthwiseConv2D {
   static override readonly className = 'SeparableConv2D';
+  /** Number of output channels. */
   readonly filters: number;
+  /** Initializer of the pointwise kernel. */
   readonly pointwiseInitializer: Initializer;
+  /** Regularizer of the pointwise kernel, or null. */
   readonly pointwiseRegularizer: Regularizer | null;
+  /** Constraint of the pointwise kernel, or null. */
   readonly pointwiseConstraint: Constraint | null;
+  /** The pointwise (1×1) kernel, created by `build`. */
   pointwiseKernel: Variable | null = null;
 
   constructor(args: SeparableConv2DArgs) {

@@ -34,11 +34,15 @@ interface KernelLayerArgs extends LayerArgs {
   kernelInitializer?: InitializerIdentifier;
   /** Default `'zeros'`. */
   biasInitializer?: InitializerIdentifier;
+  /** Regularizer of the kernel. */
   kernelRegularizer?: RegularizerIdentifier | null;
+  /** Regularizer of the bias. */
   biasRegularizer?: RegularizerIdentifier | null;
   /** Penalty on the layer's output, added with `addLoss` on every call. */
   activityRegularizer?: RegularizerIdentifier | null;
+  /** Constraint applied to the kernel after each step. */
   kernelConstraint?: ConstraintIdentifier | null;
+  /** Constraint applied to the bias after each step. */
   biasConstraint?: ConstraintIdentifier | null;
 }
 
@@ -47,14 +51,23 @@ interface KernelLayerArgs extends LayerArgs {
  * output penalty, and their config entries.
  */
 abstract class KernelLayer extends ShapedLayer {
+  /** Initializer of the kernel. */
   readonly kernelInitializer: Initializer;
+  /** Initializer of the bias. */
   readonly biasInitializer: Initializer;
+  /** Regularizer of the kernel, or null. */
   readonly kernelRegularizer: Regularizer | null;
+  /** Regularizer of the bias, or null. */
   readonly biasRegularizer: Regularizer | null;
+  /** Regularizer of the output, or null. */
   readonly activityRegularizer: Regularizer | null;
+  /** Constraint of the kernel, or null. */
   readonly kernelConstraint: Constraint | null;
+  /** Constraint of the bias, or null. */
   readonly biasConstraint: Constraint | null;
+  /** The kernel, created by `build`. */
   kernel: Variable | null = null;
+  /** The bias, created by `build` (null without a bias). */
   bias: Variable | null = null;
 
   /** `layerClass` names the layer in errors (`name (Dense)`). */
@@ -105,8 +118,11 @@ export interface DenseArgs extends KernelLayerArgs {
  */
 export class Dense extends KernelLayer {
   static override readonly className = 'Dense';
+  /** Output features. */
   readonly units: number;
+  /** The activation applied to the output. */
   readonly activation: ActivationName;
+  /** Whether a bias is added. */
   readonly useBias: boolean;
 
   constructor(args: DenseArgs) {
@@ -171,7 +187,12 @@ export class Dense extends KernelLayer {
 }
 registerClass('layer', Dense);
 
-/** A densely connected layer (see {@link Dense}). */
+/**
+ * A densely connected layer (see {@link Dense}).
+ * @example
+ * const layer = st.layers.dense({ units: 10, activation: 'relu' });
+ * const y = layer.apply(st.ones([4, 3]));   // [4, 10]; weights created on the first call: kernel [3, 10], bias [10]
+ */
 export const dense = (args: DenseArgs): Dense => new Dense(args);
 
 // ---- EinsumDense -----------------------------------------------------------------------------
@@ -188,6 +209,7 @@ export interface EinsumDenseArgs extends KernelLayerArgs {
    * taken from the input. A number means `[number]`.
    */
   outputShape: number | readonly (number | null)[];
+  /** The activation applied to the output (default linear). */
   activation?: ActivationName | string | null;
   /** Output indices that get a bias, e.g. `'c'`; default none. */
   biasAxes?: string | null;
@@ -292,9 +314,13 @@ function planEinsum(parts: EinsumParts, partialOutput: readonly (number | null)[
  */
 export class EinsumDense extends KernelLayer {
   static override readonly className = 'EinsumDense';
+  /** The einsum equation, as given. */
   readonly equation: string;
+  /** The output shape without the batch dimension (`null`: from the input). */
   readonly partialOutputShape: (number | null)[];
+  /** The activation applied to the output. */
   readonly activation: ActivationName;
+  /** Output indices that get a bias, or null. */
   readonly biasAxes: string | null;
   private readonly parts: EinsumParts;
   private expanded = '';
@@ -396,6 +422,7 @@ export interface ActivationArgs extends LayerArgs {
 /** Applies an activation function elementwise (softmax: over the last axis). */
 export class Activation extends Layer {
   static override readonly className = 'Activation';
+  /** The activation applied. */
   readonly activation: ActivationName;
 
   constructor(args: ActivationArgs) {
@@ -472,8 +499,11 @@ export interface LambdaArgs extends LayerArgs {
  */
 export class Lambda extends Layer {
   static override readonly className = 'Lambda';
+  /** The wrapped function. */
   readonly fn: LambdaFunction;
+  /** The output shape without the batch dimension, when given. */
   readonly outputShape: SymbolicShape | null;
+  /** Extra arguments passed to the function. */
   readonly arguments: ConfigDict;
   private readonly functionName: string | null;
 

@@ -8,13 +8,17 @@ import { registerClass, type ConfigDict } from '../serialization/registry.js';
 import { Layer, LayerNode, SymbolicTensor, uniqueLayerName, type SymbolicShape } from './layer.js';
 import { formatShape } from './layer-utils.js';
 
+/** Arguments of `InputLayer` (what `st.input` creates). */
 export interface InputLayerArgs {
   /** Shape without the batch dimension (`null` for unknown sizes). */
   inputShape?: SymbolicShape;
+  /** Fixed batch size, used with `inputShape`. */
   batchSize?: number | null;
   /** Shape including the batch dimension (instead of `inputShape`). */
   batchInputShape?: SymbolicShape;
+  /** The dtype of the input (default float32). */
   dtype?: DType;
+  /** The layer's name. */
   name?: string;
   /** Accepted for TensorFlow.js configs; must be false. */
   sparse?: boolean;
@@ -57,8 +61,11 @@ export interface InputArgs {
   shape?: SymbolicShape;
   /** Shape with the batch dimension (instead of `shape`). */
   batchShape?: SymbolicShape;
+  /** Fixed batch size, used with `shape`. */
   batchSize?: number | null;
+  /** The dtype of the input (default float32). */
   dtype?: DType;
+  /** The input layer's name. */
   name?: string;
 }
 

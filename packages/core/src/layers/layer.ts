@@ -25,17 +25,22 @@ let nextSymbolicId = 1;
  * values. Made by `st.input()` and by calling layers on other symbolic tensors.
  */
 export class SymbolicTensor {
+  /** A unique number, for telling symbolic tensors apart. */
   readonly id = nextSymbolicId++;
   /** @internal */
   node: LayerNode | null = null;
   constructor(
+    /** The shape; unknown dimensions (the batch, usually) are `null`. */
     readonly shape: SymbolicShape,
+    /** The dtype of the values it stands for. */
     readonly dtype: DType,
+    /** The producing layer's name (with `:i` for its i-th output when it has several). */
     readonly name: string,
     /** @internal Which output of the node's layer this is. */
     readonly outputIndex = 0,
   ) {}
 
+  /** Number of dimensions. */
   get rank(): number {
     return this.shape.length;
   }
@@ -46,6 +51,7 @@ export class SymbolicTensor {
     return this.node.layer;
   }
 
+  /** `dtype[shape]` with `null` for unknown dimensions, for messages. */
   describe(): string {
     return `${this.dtype}${shapeToString(this.shape.map((d) => d ?? -1)).replace(/-1/g, 'null')}`;
   }
@@ -54,8 +60,11 @@ export class SymbolicTensor {
 /** One call of a layer on symbolic inputs: an edge of the functional graph. */
 export class LayerNode {
   constructor(
+    /** The layer called. */
     readonly layer: Layer,
+    /** The symbolic tensors it was called on. */
     readonly inputs: readonly SymbolicTensor[],
+    /** The symbolic tensors it produced. */
     readonly outputs: readonly SymbolicTensor[],
     /** Extra call arguments to replay (e.g. `training`), JSON only. */
     readonly callArgs: ConfigDict,
@@ -66,7 +75,9 @@ export class LayerNode {
 
 /** Constraints on a layer's input, checked by `apply`. */
 export interface InputSpec {
+  /** Required rank. */
   ndim?: number;
+  /** Smallest rank allowed. */
   minNdim?: number;
   /** Required sizes of some axes (negative axes count from the end). */
   axes?: Record<number, number>;
@@ -76,6 +87,7 @@ export interface InputSpec {
 export interface LayerArgs {
   /** Unique within a model; default: the class name in snake_case plus a counter. */
   name?: string;
+  /** Whether the optimizer may update the layer's weights (default true). */
   trainable?: boolean;
   /** Input shape without the batch dimension: makes `sequential` build this layer at once. */
   inputShape?: SymbolicShape;
@@ -97,10 +109,15 @@ export interface CallArgs {
 
 /** Options for `addWeight`. */
 export interface AddWeightOptions {
+  /** The weight's shape. */
   shape: readonly number[];
+  /** Its dtype (default: the layer's). */
   dtype?: DType;
+  /** How it is initialised (default `glorotUniform`). */
   initializer?: InitializerIdentifier;
+  /** A penalty added to the training loss. */
   regularizer?: RegularizerIdentifier | Regularizer | null;
+  /** A projection applied after each optimizer step. */
   constraint?: ConstraintIdentifier | Constraint | null;
   /** Whether the optimizer updates it (false for e.g. batch-norm moving statistics). */
   trainable?: boolean;
@@ -112,9 +129,13 @@ export interface LayerWeight {
   readonly shortName: string;
   /** `<layer name>/<shortName>`: the name saved models use. */
   readonly path: string;
+  /** The weight's value. */
   readonly variable: Variable;
+  /** Its regularizer, or null. */
   readonly regularizer: Regularizer | null;
+  /** Its constraint, or null. */
   readonly constraint: Constraint | null;
+  /** Whether the optimizer updates it (false when the layer, or a parent, is frozen). */
   readonly trainable: boolean;
 }
 
@@ -157,10 +178,13 @@ function shapesOf(xs: readonly (Tensor | SymbolicTensor)[]): SymbolicShape | Sym
 export abstract class Layer implements Serializable {
   /** The registry name of the class; subclasses set their own. */
   static readonly className: string = 'Layer';
+  /** The layer's name, unique within a model. */
   readonly name: string;
+  /** The dtype of the layer's weights and outputs. */
   readonly dtype: DType;
   /** Batch input shape given at construction (first layer of a sequential model, Input). */
   readonly batchInputShape: SymbolicShape | null;
+  /** Whether `build` has run. */
   built = false;
   /** Whether `call` handles masks itself; if false, masks are passed through unchanged. */
   supportsMasking = false;
@@ -185,6 +209,7 @@ export abstract class Layer implements Serializable {
   get trainable(): boolean {
     return this.trainableFlag;
   }
+  /** Freezes (false) or unfreezes (true) this layer; the weights of its sub-layers follow it. */
   set trainable(value: boolean) {
     this.trainableFlag = value;
   }
@@ -455,6 +480,7 @@ export abstract class Layer implements Serializable {
     return config;
   }
 
+  /** The name it is saved under (`className`, or its registered name). */
   getClassName(): string {
     return classNameOf(this, 'layer');
   }

@@ -59,6 +59,7 @@ function commonBatch(shapes: readonly SymbolicShape[], layer: string): number | 
 export abstract class Merge extends Layer {
   /** Fewest and most inputs accepted. */
   protected readonly minInputs: number = 2;
+  /** Most inputs accepted. */
   protected readonly maxInputs: number = Infinity;
 
   constructor(args: MergeArgs = {}) {
@@ -175,6 +176,7 @@ export interface ConcatenateArgs extends LayerArgs {
 /** Joins the inputs along `axis`; all other dims must be equal. */
 export class Concatenate extends Layer {
   static override readonly className = 'Concatenate';
+  /** The axis the inputs are joined along. */
   readonly axis: number;
 
   constructor(args: ConcatenateArgs = {}) {
@@ -242,7 +244,9 @@ function l2Normalize(x: Tensor, axis: number): Tensor {
  */
 export class Dot extends Layer {
   static override readonly className = 'Dot';
+  /** The axis of each input summed over (one for both, or one each). */
   readonly axes: number | readonly [number, number];
+  /** Whether the inputs are L2-normalized first (cosine similarity). */
   readonly normalize: boolean;
 
   constructor(args: DotArgs) {
@@ -331,7 +335,13 @@ export const average = (args: MergeArgs = {}): Average => new Average(args);
 export const maximum = (args: MergeArgs = {}): Maximum => new Maximum(args);
 /** A {@link Minimum} layer. */
 export const minimum = (args: MergeArgs = {}): Minimum => new Minimum(args);
-/** A {@link Concatenate} layer. */
+/**
+ * A {@link Concatenate} layer.
+ * @example
+ * const a = st.input({ shape: [4] });
+ * const b = st.input({ shape: [2] });
+ * const ab = st.layers.concatenate().apply([a, b]);   // symbolic [null, 6]
+ */
 export const concatenate = (args: ConcatenateArgs = {}): Concatenate => new Concatenate(args);
 /** A {@link Dot} layer. */
 export const dot = (args: DotArgs): Dot => new Dot(args);

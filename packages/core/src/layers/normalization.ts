@@ -76,11 +76,17 @@ interface AffineNormalizationArgs extends LayerArgs {
   center?: boolean;
   /** Whether to multiply by the learned scale `gamma` (default true). */
   scale?: boolean;
+  /** Initializer of beta (default zeros). */
   betaInitializer?: InitializerIdentifier;
+  /** Initializer of gamma (default ones). */
   gammaInitializer?: InitializerIdentifier;
+  /** Regularizer of beta. */
   betaRegularizer?: RegularizerIdentifier | Regularizer | null;
+  /** Regularizer of gamma. */
   gammaRegularizer?: RegularizerIdentifier | Regularizer | null;
+  /** Constraint of beta. */
   betaConstraint?: ConstraintIdentifier | Constraint | null;
+  /** Constraint of gamma. */
   gammaConstraint?: ConstraintIdentifier | Constraint | null;
 }
 
@@ -89,16 +95,25 @@ interface AffineNormalizationArgs extends LayerArgs {
  * and scale (gamma), the two weights and their config entries.
  */
 abstract class AffineNormalization extends Layer {
+  /** Whether a learned offset (beta) is added. */
   readonly center: boolean;
+  /** Whether a learned scale (gamma) multiplies. */
   readonly scale: boolean;
+  /** Initializer of beta. */
   readonly betaInitializer: Initializer;
+  /** Initializer of gamma. */
   readonly gammaInitializer: Initializer;
+  /** Regularizer of beta, or null. */
   readonly betaRegularizer: Regularizer | null;
+  /** Regularizer of gamma, or null. */
   readonly gammaRegularizer: Regularizer | null;
+  /** Constraint of beta, or null. */
   readonly betaConstraint: Constraint | null;
+  /** Constraint of gamma, or null. */
   readonly gammaConstraint: Constraint | null;
   /** Weights, created by `build` (null when `scale`/`center` is off). */
   gamma: Variable | null = null;
+  /** The learned offset (null without `center`). */
   beta: Variable | null = null;
 
   protected constructor(args: AffineNormalizationArgs) {
@@ -148,7 +163,9 @@ export interface BatchNormalizationArgs extends AffineNormalizationArgs {
   momentum?: number;
   /** Added to the variance before the square root (default 1e-3). */
   epsilon?: number;
+  /** Initializer of the moving mean (default zeros). */
   movingMeanInitializer?: InitializerIdentifier;
+  /** Initializer of the moving variance (default ones). */
   movingVarianceInitializer?: InitializerIdentifier;
 }
 
@@ -160,13 +177,19 @@ export interface BatchNormalizationArgs extends AffineNormalizationArgs {
  */
 export class BatchNormalization extends AffineNormalization {
   static override readonly className = 'BatchNormalization';
+  /** The feature axis, as given. */
   readonly axis: number;
+  /** Weight of the old value in the moving averages. */
   readonly momentum: number;
+  /** Added to the variance before the square root. */
   readonly epsilon: number;
+  /** Initializer of the moving mean. */
   readonly movingMeanInitializer: Initializer;
+  /** Initializer of the moving variance. */
   readonly movingVarianceInitializer: Initializer;
   /** The moving statistics, created by `build`. */
   movingMean!: Variable;
+  /** The moving variance, created by `build`. */
   movingVariance!: Variable;
   private resolvedAxis = -1;
 
@@ -263,7 +286,9 @@ export interface LayerNormalizationArgs extends AffineNormalizationArgs {
  */
 export class LayerNormalization extends AffineNormalization {
   static override readonly className = 'LayerNormalization';
+  /** The normalized axis or axes. */
   readonly axis: number | readonly number[];
+  /** Added to the variance before the square root. */
   readonly epsilon: number;
   private axes: number[] = [];
 
@@ -330,8 +355,11 @@ export interface GroupNormalizationArgs extends AffineNormalizationArgs {
  */
 export class GroupNormalization extends AffineNormalization {
   static override readonly className = 'GroupNormalization';
+  /** Number of channel groups. */
   readonly groups: number;
+  /** The channel axis. */
   readonly axis: number;
+  /** Added to the variance before the square root. */
   readonly epsilon: number;
   private resolvedAxis = -1;
   private resolvedGroups = 1;
@@ -419,7 +447,9 @@ export interface RMSNormalizationArgs extends LayerArgs {
  */
 export class RMSNormalization extends Layer {
   static override readonly className = 'RMSNormalization';
+  /** The normalized axis or axes. */
   readonly axis: number | readonly number[];
+  /** Added to the mean square before the square root. */
   readonly epsilon: number;
   /** The learned scale, created by `build`. */
   scale!: Variable;
@@ -476,6 +506,7 @@ export interface UnitNormalizationArgs extends LayerArgs {
  */
 export class UnitNormalization extends Layer {
   static override readonly className = 'UnitNormalization';
+  /** The normalized axis or axes. */
   readonly axis: number | readonly number[];
 
   constructor(args: UnitNormalizationArgs = {}) {

@@ -34,9 +34,13 @@ export type Pooling2DArgs = PoolingArgs;
 export abstract class Pooling extends ShapedLayer {
   /** Number of spatial dims (1 or 2). */
   readonly rank: number;
+  /** Window size per spatial dimension. */
   readonly poolSize: number[];
+  /** Step per spatial dimension. */
   readonly strides: number[];
+  /** `valid` (no padding) or `same`. */
   readonly padding: 'valid' | 'same';
+  /** Always channels-last. */
   readonly dataFormat: 'channelsLast';
 
   constructor(rank: number, args: PoolingArgs = {}) {
@@ -131,7 +135,11 @@ export class MaxPooling2D extends Pooling {
   }
 }
 registerClass('layer', MaxPooling2D);
-/** 2-D max pooling (see {@link MaxPooling2D}). */
+/**
+ * 2-D max pooling (see {@link MaxPooling2D}).
+ * @example
+ * const y = st.layers.maxPooling2d({ poolSize: 2 }).apply(st.randomNormal([2, 28, 28, 8]));   // [2, 14, 14, 8]
+ */
 export const maxPooling2d = (args: Pooling2DArgs = {}): MaxPooling2D => new MaxPooling2D(args);
 
 /**
@@ -166,7 +174,9 @@ export interface GlobalPoolingArgs extends LayerArgs {
 export abstract class GlobalPooling extends ShapedLayer {
   /** Number of spatial dims (1 or 2). */
   readonly rank: number;
+  /** Always channels-last. */
   readonly dataFormat: 'channelsLast';
+  /** Whether the pooled dims are kept with size 1. */
   readonly keepdims: boolean;
 
   constructor(rank: number, args: GlobalPoolingArgs = {}) {

@@ -62,12 +62,15 @@ export class Normalization extends Layer {
   static override readonly className = 'Normalization';
   /** The kept axes as given (a list, as Keras 3 stores them). */
   readonly axis: readonly number[];
+  /** Whether the layer undoes the normalization (`x * std + mean`). */
   readonly invert: boolean;
   /** The constructor's statistics (null when the layer is adapted). */
   readonly inputMean: NestedNumbers | null;
+  /** The constructor's variance (null when the layer is adapted). */
   readonly inputVariance: NestedNumbers | null;
   /** Learned statistics (when not given): weights of the kept axes' shape. */
   adaptMean: Variable | null = null;
+  /** The learned variance, set by `adapt`. */
   adaptVariance: Variable | null = null;
   private keep: number[] = [];
   private statShape: number[] = [];
@@ -279,7 +282,9 @@ export interface RescalingArgs extends LayerArgs {
 /** `x * scale + offset`, in float32 (integer inputs are cast). No weights. */
 export class Rescaling extends Layer {
   static override readonly className = 'Rescaling';
+  /** The multiplier (one, or one per channel). */
   readonly scale: number | readonly number[];
+  /** Added after scaling (one, or one per channel). */
   readonly offset: number | readonly number[];
 
   constructor(args: RescalingArgs) {

@@ -70,8 +70,11 @@ export interface DropoutArgs extends LayerArgs {
  */
 export class Dropout extends Layer {
   static override readonly className: string = 'Dropout';
+  /** Fraction of inputs dropped in training. */
   readonly rate: number;
+  /** The mask's shape (size-1 axes share a mask value), or null for the input's shape. */
   readonly noiseShape: readonly (number | null)[] | null;
+  /** The layer's own seed, or null for the global stream. */
   readonly seed: number | null;
   private readonly seeds: SeedSequence;
 
@@ -170,6 +173,7 @@ export interface SpatialDropout2DArgs extends LayerArgs {
  */
 export class SpatialDropout2D extends Dropout {
   static override readonly className: string = 'SpatialDropout2D';
+  /** Where the channel axis is. */
   readonly dataFormat: 'channelsLast' | 'channelsFirst';
   constructor(args: SpatialDropout2DArgs) {
     const format = args?.dataFormat ?? 'channelsLast';
@@ -202,7 +206,9 @@ export interface GaussianNoiseArgs extends LayerArgs {
 /** Adds zero-mean normal noise of `stddev` in training (a regularizer); identity in inference. */
 export class GaussianNoise extends Layer {
   static override readonly className = 'GaussianNoise';
+  /** Standard deviation of the noise. */
   readonly stddev: number;
+  /** The layer's own seed, or null for the global stream. */
   readonly seed: number | null;
   private readonly seeds: SeedSequence;
 
@@ -248,7 +254,9 @@ export interface GaussianDropoutArgs extends LayerArgs {
  */
 export class GaussianDropout extends Layer {
   static override readonly className = 'GaussianDropout';
+  /** The dropout rate the noise variance is derived from. */
   readonly rate: number;
+  /** The layer's own seed, or null for the global stream. */
   readonly seed: number | null;
   private readonly seeds: SeedSequence;
 
@@ -292,7 +300,9 @@ export interface ActivityRegularizationArgs extends LayerArgs {
  */
 export class ActivityRegularization extends Layer {
   static override readonly className = 'ActivityRegularization';
+  /** Weight of the L1 activity penalty. */
   readonly l1: number;
+  /** Weight of the L2 activity penalty. */
   readonly l2: number;
 
   constructor(args: ActivityRegularizationArgs = {}) {
@@ -328,7 +338,13 @@ export class ActivityRegularization extends Layer {
 }
 registerClass('layer', ActivityRegularization);
 
-/** A Dropout layer. @example st.layers.dropout({ rate: 0.5 }) */
+/**
+ * A Dropout layer. @example st.layers.dropout({ rate: 0.5 })
+ * @example
+ * const drop = st.layers.dropout({ rate: 0.5 });
+ * drop.apply(st.ones([2, 4]), { training: true });   // each value 0 or 2 (kept with probability 0.5, scaled by 2)
+ * drop.apply(st.ones([2, 4]));                       // inference: unchanged
+ */
 export const dropout = (args: DropoutArgs): Dropout => new Dropout(args);
 /** A SpatialDropout1D layer. @example st.layers.spatialDropout1d({ rate: 0.2 }) */
 export const spatialDropout1d = (args: SpatialDropout1DArgs): SpatialDropout1D => new SpatialDropout1D(args);

@@ -13,9 +13,13 @@ import {
 
 /** Maps a weight to a scalar penalty. */
 export abstract class Regularizer implements Serializable {
+  /** The registry name of the class (Keras' `class_name`); subclasses set their own. */
   static readonly className: string = '';
+  /** The penalty for weight `x`: a new scalar tensor. */
   abstract apply(x: Tensor): Tensor;
+  /** The constructor arguments that rebuild this regularizer (JSON only). */
   abstract getConfig(): ConfigDict;
+  /** The name it is saved under (`className`, or its registered name). */
   getClassName(): string {
     return classNameOf(this, 'regularizer');
   }
@@ -24,7 +28,9 @@ export abstract class Regularizer implements Serializable {
 /** `l1 * sum(|x|) + l2 * sum(x²)`. */
 export class L1L2 extends Regularizer {
   static override readonly className: string = 'L1L2';
+  /** Weight of `sum(|x|)`. */
   readonly l1: number;
+  /** Weight of `sum(x²)`. */
   readonly l2: number;
   constructor(args: { l1?: number; l2?: number } = {}) {
     super();
@@ -48,6 +54,7 @@ export class L1L2 extends Regularizer {
   getConfig(): ConfigDict {
     return { l1: this.l1, l2: this.l2 };
   }
+  /** Rebuilds the regularizer from `getConfig()`'s result. */
   static fromConfig(c: ConfigDict): L1L2 {
     return new L1L2(c as { l1?: number; l2?: number });
   }
@@ -62,6 +69,7 @@ export class L1 extends L1L2 {
   override getConfig(): ConfigDict {
     return { l1: this.l1 };
   }
+  /** Rebuilds the regularizer from `getConfig()`'s result. */
   static override fromConfig(c: ConfigDict): L1 {
     return new L1(c as { l1?: number });
   }
@@ -76,6 +84,7 @@ export class L2 extends L1L2 {
   override getConfig(): ConfigDict {
     return { l2: this.l2 };
   }
+  /** Rebuilds the regularizer from `getConfig()`'s result. */
   static override fromConfig(c: ConfigDict): L2 {
     return new L2(c as { l2?: number });
   }
@@ -86,6 +95,7 @@ for (const cls of [L1L2, L1, L2]) registerClass('regularizer', cls);
 /** What a layer argument may give for a regularizer. */
 export type RegularizerIdentifier = Regularizer | 'l1' | 'l2' | 'l1l2' | SerializedObject;
 
+/** The regularizer for an identifier (a name, a config or an instance); null for null/undefined. */
 export function getRegularizer(id: RegularizerIdentifier | null | undefined, where = 'regularizer'): Regularizer | null {
   if (id === null || id === undefined) return null;
   if (id instanceof Regularizer) return id;

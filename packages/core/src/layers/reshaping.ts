@@ -233,6 +233,7 @@ export interface PermuteArgs extends LayerArgs {
 /** Permutes the non-batch axes of each example. */
 export class Permute extends Layer {
   static override readonly className = 'Permute';
+  /** The permutation of the non-batch axes (1-based). */
   readonly dims: readonly number[];
 
   constructor(args: PermuteArgs) {
@@ -270,6 +271,7 @@ export interface RepeatVectorArgs extends LayerArgs {
 /** Repeats each example vector `n` times: `[batch, features]` → `[batch, n, features]`. */
 export class RepeatVector extends Layer {
   static override readonly className = 'RepeatVector';
+  /** How many times each example is repeated. */
   readonly n: number;
 
   constructor(args: RepeatVectorArgs) {
@@ -297,13 +299,16 @@ export class RepeatVector extends Layer {
 export interface ZeroPadding1DArgs extends LayerArgs {
   /** Zeros added at the start and end of the steps axis: `n` or `[start, end]`. Default 1. */
   padding?: number | readonly [number, number];
+  /** Where the channel axis is (default channels-last). */
   dataFormat?: DataFormat;
 }
 
 /** Pads the steps axis of `[batch, steps, features]` with zeros. */
 export class ZeroPadding1D extends Layer {
   static override readonly className = 'ZeroPadding1D';
+  /** Zeros added before and after the steps axis. */
   readonly padding: readonly [number, number];
+  /** Where the channel axis is. */
   readonly dataFormat: DataFormat;
 
   constructor(args: ZeroPadding1DArgs = {}) {
@@ -334,13 +339,16 @@ export class ZeroPadding1D extends Layer {
 export interface ZeroPadding2DArgs extends LayerArgs {
   /** `n`, `[height, width]` (symmetric) or `[[top, bottom], [left, right]]`. Default 1. */
   padding?: number | readonly [number, number] | readonly [readonly [number, number], readonly [number, number]];
+  /** Where the channel axis is (default channels-last). */
   dataFormat?: DataFormat;
 }
 
 /** Pads the two spatial axes of images with zeros. */
 export class ZeroPadding2D extends Layer {
   static override readonly className = 'ZeroPadding2D';
+  /** `[[top, bottom], [left, right]]` zeros added. */
   readonly padding: readonly [readonly [number, number], readonly [number, number]];
+  /** Where the channel axis is. */
   readonly dataFormat: DataFormat;
 
   constructor(args: ZeroPadding2DArgs = {}) {
@@ -375,6 +383,7 @@ export interface Cropping1DArgs extends LayerArgs {
 /** Crops the steps axis of `[batch, steps, features]`. */
 export class Cropping1D extends Layer {
   static override readonly className = 'Cropping1D';
+  /** Steps removed from the start and end. */
   readonly cropping: readonly [number, number];
 
   constructor(args: Cropping1DArgs = {}) {
@@ -411,13 +420,16 @@ export class Cropping1D extends Layer {
 export interface Cropping2DArgs extends LayerArgs {
   /** `n`, `[height, width]` (symmetric) or `[[top, bottom], [left, right]]`. Default 0. */
   cropping?: number | readonly [number, number] | readonly [readonly [number, number], readonly [number, number]];
+  /** Where the channel axis is (default channels-last). */
   dataFormat?: DataFormat;
 }
 
 /** Crops the two spatial axes of images. */
 export class Cropping2D extends Layer {
   static override readonly className = 'Cropping2D';
+  /** `[[top, bottom], [left, right]]` rows and columns removed. */
   readonly cropping: readonly [readonly [number, number], readonly [number, number]];
+  /** Where the channel axis is. */
   readonly dataFormat: DataFormat;
 
   constructor(args: Cropping2DArgs = {}) {
@@ -462,6 +474,7 @@ export interface UpSampling1DArgs extends LayerArgs {
 /** Repeats each step of `[batch, steps, features]` `size` times along the steps axis. */
 export class UpSampling1D extends Layer {
   static override readonly className = 'UpSampling1D';
+  /** How many times each step is repeated. */
   readonly size: number;
 
   constructor(args: UpSampling1DArgs = {}) {
@@ -488,6 +501,7 @@ export class UpSampling1D extends Layer {
 export interface UpSampling2DArgs extends LayerArgs {
   /** Upsampling factors for rows and columns: `n` or `[rows, cols]`. Default `[2, 2]`. */
   size?: number | readonly [number, number];
+  /** Where the channel axis is (default channels-last). */
   dataFormat?: DataFormat;
   /** 'nearest' (default: repeat pixels) or 'bilinear'. */
   interpolation?: InterpolationMode;
@@ -500,8 +514,11 @@ export interface UpSampling2DArgs extends LayerArgs {
  */
 export class UpSampling2D extends Layer {
   static override readonly className = 'UpSampling2D';
+  /** Factors for rows and columns. */
   readonly size: readonly [number, number];
+  /** Where the channel axis is. */
   readonly dataFormat: DataFormat;
+  /** `nearest` or `bilinear`. */
   readonly interpolation: InterpolationMode;
 
   constructor(args: UpSampling2DArgs = {}) {
@@ -545,7 +562,11 @@ for (const cls of [Reshape, Flatten, Permute, RepeatVector, ZeroPadding1D, ZeroP
 
 /** A {@link Reshape} layer. */
 export const reshape = (args: ReshapeArgs): Reshape => new Reshape(args);
-/** A {@link Flatten} layer. */
+/**
+ * A {@link Flatten} layer.
+ * @example
+ * const y = st.layers.flatten().apply(st.ones([2, 7, 7, 4]));   // [2, 196]
+ */
 export const flatten = (args: FlattenArgs = {}): Flatten => new Flatten(args);
 /** A {@link Permute} layer. */
 export const permute = (args: PermuteArgs): Permute => new Permute(args);

@@ -19,7 +19,12 @@ import { lookupKey } from './utils.js';
 export type LossFunction = (yTrue: Tensor, yPred: Tensor) => Tensor;
 
 /** What `getLoss` (and `compile({loss})`) accepts. */
-export type LossIdentifier = Loss | LossFunction | string | { className: string; config: ConfigDict };
+export type LossIdentifier = Loss | LossFunction | string | {
+  /** The registered class name. */
+  className: string;
+  /** Its constructor arguments. */
+  config: ConfigDict;
+};
 
 interface Entry {
   /** The canonical Keras snake_case name. */
@@ -107,7 +112,9 @@ export interface LossFunctionWrapperArgs extends LossArgs {
  */
 export class LossFunctionWrapper extends Loss {
   static override readonly className = 'LossFunctionWrapper';
+  /** The per-sample function. */
   readonly fn: LossFunction;
+  /** The name its config records. */
   readonly fnName: string;
   constructor(fn: LossFunction, args: LossFunctionWrapperArgs = {}) {
     if (typeof fn !== 'function') throw new Error(`LossFunctionWrapper: expected a function (yTrue, yPred) => Tensor, got ${String(fn)}`);

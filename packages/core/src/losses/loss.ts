@@ -26,6 +26,7 @@ export interface LossArgs {
 
 /** Per-sample losses and, optionally, which of them count (e.g. not an ignored class). */
 export interface MaskedLosses {
+  /** Per-sample losses. */
   losses: Tensor;
   /** bool, same shape as `losses`; null means every entry counts. */
   mask: Tensor | null;
@@ -46,8 +47,11 @@ function parseReduction(where: string, value: unknown): Reduction {
 
 /** The base of every loss. */
 export abstract class Loss implements Serializable {
+  /** The registry name of the class (Keras' `class_name`); subclasses set their own. */
   static readonly className: string = 'Loss';
+  /** The name used in logs. */
   readonly name: string;
+  /** How per-sample losses become the loss. */
   readonly reduction: Reduction;
 
   constructor(args: LossArgs = {}, defaultName: string) {
@@ -102,10 +106,12 @@ export abstract class Loss implements Serializable {
     }
   }
 
+  /** The constructor arguments that rebuild this loss (JSON only). */
   getConfig(): ConfigDict {
     return { name: this.name, reduction: this.reduction };
   }
 
+  /** The name it is saved under (`className`, or its registered name). */
   getClassName(): string {
     return classNameOf(this, 'loss');
   }

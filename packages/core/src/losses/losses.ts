@@ -69,6 +69,7 @@ export interface HuberArgs extends LossArgs {
 /** The Huber loss: quadratic for errors up to `delta`, linear beyond. */
 export class Huber extends Loss {
   static override readonly className = 'Huber';
+  /** Where the loss turns from quadratic to linear. */
   readonly delta: number;
   constructor(args: HuberArgs = {}) {
     super(args, 'huber_loss');
@@ -107,8 +108,11 @@ export interface BinaryCrossentropyArgs extends LossArgs {
  * share, as fields and config entries. `check` validates them after the name, as every loss does.
  */
 abstract class CrossentropyLoss extends Loss {
+  /** Whether predictions are logits rather than probabilities. */
   readonly fromLogits: boolean;
+  /** Label smoothing `s`: targets become `y * (1 - s) + s / classes` (`classes` is 2 for binary losses). */
   readonly labelSmoothing: number;
+  /** The class axis. */
   readonly axis: number;
   protected constructor(args: BinaryCrossentropyArgs, defaultName: string, where: string, check: (where: string, options: BinaryCrossentropyOptions) => Required<BinaryCrossentropyOptions>) {
     super(args, defaultName);
@@ -147,8 +151,11 @@ export interface BinaryFocalCrossentropyArgs extends BinaryCrossentropyArgs {
 /** Binary cross-entropy with a focal factor that down-weights easy examples (Lin et al., 2018). */
 export class BinaryFocalCrossentropy extends CrossentropyLoss {
   static override readonly className = 'BinaryFocalCrossentropy';
+  /** Whether `alpha` weighs the positive and negative classes. */
   readonly applyClassBalancing: boolean;
+  /** Weight of the positive class with `applyClassBalancing`. */
   readonly alpha: number;
+  /** Focusing parameter: larger values down-weigh easy examples. */
   readonly gamma: number;
   constructor(args: BinaryFocalCrossentropyArgs = {}) {
     super(args, 'binary_focal_crossentropy', 'BinaryFocalCrossentropy', checkBinaryOptions);
@@ -161,6 +168,7 @@ export class BinaryFocalCrossentropy extends CrossentropyLoss {
   call(yTrue: Tensor, yPred: Tensor): Tensor {
     return binaryFocalCrossentropy(yTrue, yPred, this);
   }
+  /** The constructor arguments that rebuild this loss (JSON only). */
   override getConfig(): ConfigDict {
     return { ...super.getConfig(), applyClassBalancing: this.applyClassBalancing, alpha: this.alpha, gamma: this.gamma };
   }
@@ -200,7 +208,9 @@ export interface CategoricalFocalCrossentropyArgs extends CategoricalCrossentrop
 /** Categorical cross-entropy with a focal factor `alpha · (1 - p)^gamma`. */
 export class CategoricalFocalCrossentropy extends CrossentropyLoss {
   static override readonly className = 'CategoricalFocalCrossentropy';
+  /** Weight of every class. */
   readonly alpha: number;
+  /** Focusing parameter: larger values down-weigh easy examples. */
   readonly gamma: number;
   constructor(args: CategoricalFocalCrossentropyArgs = {}) {
     super(args, 'categorical_focal_crossentropy', 'CategoricalFocalCrossentropy', checkCategoricalOptions);
@@ -212,6 +222,7 @@ export class CategoricalFocalCrossentropy extends CrossentropyLoss {
   call(yTrue: Tensor, yPred: Tensor): Tensor {
     return categoricalFocalCrossentropy(yTrue, yPred, this);
   }
+  /** The constructor arguments that rebuild this loss (JSON only). */
   override getConfig(): ConfigDict {
     return { ...super.getConfig(), alpha: this.alpha, gamma: this.gamma };
   }
@@ -229,7 +240,9 @@ export interface SparseCategoricalCrossentropyArgs extends LossArgs {
 /** Cross-entropy for integer class ids (`yPred.shape[:-1]`, or with a trailing 1). */
 export class SparseCategoricalCrossentropy extends Loss {
   static override readonly className = 'SparseCategoricalCrossentropy';
+  /** Whether predictions are logits rather than probabilities. */
   readonly fromLogits: boolean;
+  /** A class id whose samples do not count, or null. */
   readonly ignoreClass: number | null;
   constructor(args: SparseCategoricalCrossentropyArgs = {}) {
     super(args, 'sparse_categorical_crossentropy');
@@ -290,6 +303,7 @@ export interface CosineSimilarityArgs extends LossArgs {
 /** Negative cosine similarity (-1 is best), so minimising it aligns predictions with targets. */
 export class CosineSimilarity extends Loss {
   static override readonly className = 'CosineSimilarity';
+  /** The axis the similarity is taken over. */
   readonly axis: number;
   constructor(args: CosineSimilarityArgs = {}) {
     super(args, 'cosine_similarity');
@@ -340,6 +354,7 @@ export interface DiceArgs extends LossArgs {
 /** Dice loss `1 - 2·|yTrue ∩ yPred| / (|yTrue| + |yPred|)` (segmentation overlap). */
 export class Dice extends Loss {
   static override readonly className = 'Dice';
+  /** The axes the overlap is summed over, or null for all but the batch. */
   readonly axis: number | readonly number[] | null;
   constructor(args: DiceArgs = {}) {
     super(args, 'dice');

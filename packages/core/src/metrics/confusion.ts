@@ -23,16 +23,23 @@ const NEG_INF = -1e10;
 
 /** Which counts a confusion-matrix update fills. */
 export interface ConfusionVariables {
+  /** True positive counts. */
   tp?: Variable;
+  /** False positive counts. */
   fp?: Variable;
+  /** True negative counts. */
   tn?: Variable;
+  /** False negative counts. */
   fn?: Variable;
 }
 
-/** Options of {@link updateConfusionMatrixVariables}. */
+/** Options of `updateConfusionMatrixVariables`. */
 export interface ConfusionOptions {
+  /** Only the `topK` largest predictions of each row count as positive. */
   topK?: number | null;
+  /** Only this class (last axis of yPred) is counted. */
   classId?: number | null;
+  /** Weight of each sample's counts. */
   sampleWeight?: Tensor | null;
   /** Keep one count per label (the variables are `[thresholds, labels]`). */
   multiLabel?: boolean;
@@ -182,6 +189,7 @@ export interface ConfusionCountArgs extends MetricArgs {
  * for the config), and updates of count variables at them.
  */
 abstract class ThresholdMetric extends Metric {
+  /** The thresholds, one count each. */
   readonly thresholds: readonly number[];
   private readonly initThresholds: number | readonly number[] | null;
   private readonly evenly: boolean;
@@ -196,6 +204,7 @@ abstract class ThresholdMetric extends Metric {
   protected updateCounts(vars: ConfusionVariables, yTrue: Tensor, yPred: Tensor, sampleWeight: Tensor | null | undefined, options: ConfusionOptions = {}): void {
     updateConfusionMatrixVariables(this.name, vars, yTrue, yPred, this.thresholds, { ...options, sampleWeight, thresholdsDistributedEvenly: this.evenly });
   }
+  /** The constructor arguments that rebuild this metric (JSON only). */
   override getConfig(): ConfigDict {
     return { ...super.getConfig(), thresholds: thresholdsConfig(this.initThresholds) };
   }
@@ -262,9 +271,13 @@ export interface PrecisionRecallArgs extends MetricArgs {
 }
 
 abstract class PrecisionRecallBase extends ThresholdMetric {
+  /** Only the `topK` largest predictions of each row count as positive, or null. */
   readonly topK: number | null;
+  /** Only this class is measured, or null. */
   readonly classId: number | null;
+  /** True positive counts per threshold. */
   protected readonly truePositives: Variable;
+  /** False positive (Precision) or false negative (Recall) counts per threshold. */
   protected readonly other: Variable;
   constructor(args: PrecisionRecallArgs, defaultName: string, private readonly otherKind: 'fp' | 'fn') {
     // With topK and no thresholds, every prediction kept by the top-k filter counts as positive.
@@ -280,6 +293,7 @@ abstract class PrecisionRecallBase extends ThresholdMetric {
   result(): Tensor {
     return engine().tidy(() => perThreshold(divideNoNan(this.truePositives, add(this.truePositives, this.other)), this.thresholds.length));
   }
+  /** The constructor arguments that rebuild this metric (JSON only). */
   override getConfig(): ConfigDict {
     return { ...super.getConfig(), topK: this.topK, classId: this.classId };
   }
@@ -329,12 +343,19 @@ export interface AUCArgs extends MetricArgs {
  */
 export class AUC extends Metric {
   static override readonly className = 'AUC';
+  /** Number of thresholds. */
   readonly numThresholds: number;
+  /** `ROC` or `PR`. */
   readonly curve: 'ROC' | 'PR';
+  /** How areas between thresholds are summed. */
   readonly summationMethod: 'interpolation' | 'minoring' | 'majoring';
+  /** Whether each label gets its own curve. */
   readonly multiLabel: boolean;
+  /** Number of labels with `multiLabel`, or null until the first batch. */
   readonly numLabels: number | null;
+  /** Per-label weights, or null. */
   readonly labelWeights: readonly number[] | null;
+  /** Whether a sigmoid is applied to predictions first. */
   readonly fromLogits: boolean;
   /** Every threshold, endpoints included. */
   readonly thresholds: readonly number[];
@@ -448,6 +469,7 @@ export class AUC extends Metric {
     });
   }
 
+  /** The constructor arguments that rebuild this metric (JSON only). */
   override getConfig(): ConfigDict {
     const config: ConfigDict = {
       ...super.getConfig(), numThresholds: this.numThresholds, curve: this.curve, summationMethod: this.summationMethod,

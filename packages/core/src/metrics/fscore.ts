@@ -32,8 +32,11 @@ export interface FBetaScoreArgs extends MetricArgs {
 /** The F-beta score `(1 + β²)·P·R / (β²·P + R)` of multi-class or multi-label predictions `[batch, classes]`. */
 export class FBetaScore extends Metric {
   static override readonly className: string = 'FBetaScore';
+  /** How per-class scores are combined (null: one per class). */
   readonly average: FScoreAverage;
+  /** Weight of recall relative to precision. */
   readonly beta: number;
+  /** Predictions above it count as positive; null: the row's arg-max. */
   readonly threshold: number | null;
   private counts: { tp: Variable; fp: Variable; fn: Variable; weights: Variable } | null = null;
 
@@ -111,6 +114,7 @@ export class FBetaScore extends Metric {
     });
   }
 
+  /** The constructor arguments that rebuild this metric (JSON only). */
   override getConfig(): ConfigDict {
     return { ...super.getConfig(), average: this.average, beta: this.beta, threshold: this.threshold };
   }
@@ -126,6 +130,7 @@ export class F1Score extends FBetaScore {
   constructor(args: F1ScoreArgs = {}) {
     super({ ...args, beta: 1 }, 'f1_score');
   }
+  /** The constructor arguments that rebuild this metric (JSON only). */
   override getConfig(): ConfigDict {
     const { beta: _beta, ...config } = super.getConfig();
     return config;

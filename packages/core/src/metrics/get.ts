@@ -23,7 +23,12 @@ import { F1Score } from './fscore.js';
 import { R2Score, RootMeanSquaredError } from './regression.js';
 
 /** What `getMetric` accepts. */
-export type MetricIdentifier = Metric | MetricFunction | string | { className: string; config: ConfigDict };
+export type MetricIdentifier = Metric | MetricFunction | string | {
+  /** The registered class name. */
+  className: string;
+  /** Its constructor arguments. */
+  config: ConfigDict;
+};
 
 /** What the model tells `getMetric` about the output a metric watches. */
 export interface MetricContext {
@@ -102,7 +107,7 @@ function labelKind(context: MetricContext): Kind {
  * (binary cross-entropy loss, or one output unit), SparseCategoricalAccuracy (sparse categorical
  * cross-entropy) or CategoricalAccuracy; `'crossentropy'`/`'ce'` likewise. A function is wrapped
  * in a MeanMetricWrapper named after it.
- * @example getMetric('acc', { loss: new st.losses.SparseCategoricalCrossentropy(), outputShape: [null, 10] })
+ * @example st.metrics.getMetric('acc', { loss: new st.losses.SparseCategoricalCrossentropy(), outputShape: [null, 10] })
  */
 export function getMetric(identifier: MetricIdentifier, context: MetricContext = { loss: null, outputShape: null }): Metric {
   if (identifier instanceof Metric) return identifier;

@@ -39,11 +39,17 @@ export interface IoUArgs extends MetricArgs {
  */
 export class IoU extends Metric {
   static override readonly className: string = 'IoU';
+  /** The number of classes. */
   readonly numClasses: number;
+  /** The classes whose IoUs are averaged. */
   readonly targetClassIds: readonly number[];
+  /** A label id left out, or null. */
   readonly ignoreClass: number | null;
+  /** Whether labels are class ids (else scores). */
   readonly sparseYTrue: boolean;
+  /** Whether predictions are class ids (else scores). */
   readonly sparseYPred: boolean;
+  /** The class axis for scores. */
   readonly axis: number;
   private readonly totalCm: Variable;
 
@@ -111,6 +117,7 @@ export class IoU extends Metric {
     });
   }
 
+  /** The constructor arguments that rebuild this metric (JSON only). */
   override getConfig(): ConfigDict {
     return {
       ...super.getConfig(), numClasses: this.numClasses, targetClassIds: [...this.targetClassIds], ignoreClass: this.ignoreClass,
@@ -131,6 +138,7 @@ export class MeanIoU extends IoU {
     const numClasses = checkInteger('mean_iou', 'numClasses', args.numClasses, 1);
     super({ ...args, targetClassIds: Array.from({ length: numClasses }, (_, i) => i) }, 'mean_iou');
   }
+  /** The constructor arguments that rebuild this metric (JSON only). */
   override getConfig(): ConfigDict {
     const { targetClassIds: _ids, ...config } = super.getConfig();
     return config;
@@ -149,6 +157,7 @@ export interface BinaryIoUArgs extends MetricArgs {
 /** IoU of binary predictions thresholded at `threshold` (class 1 when `yPred ≥ threshold`). */
 export class BinaryIoU extends IoU {
   static override readonly className = 'BinaryIoU';
+  /** Predictions above it count as class 1. */
   readonly threshold: number;
   constructor(args: BinaryIoUArgs = {}) {
     super({ name: args.name, dtype: args.dtype, numClasses: 2, targetClassIds: args.targetClassIds ?? [0, 1] }, 'binary_iou');
@@ -157,6 +166,7 @@ export class BinaryIoU extends IoU {
   protected override predictedIds(yPred: Tensor): Tensor {
     return cast(greaterEqual(toFloat(yPred), this.threshold), 'float32');
   }
+  /** The constructor arguments that rebuild this metric (JSON only). */
   override getConfig(): ConfigDict {
     return { name: this.name, dtype: this.dtype, targetClassIds: [...this.targetClassIds], threshold: this.threshold };
   }

@@ -19,8 +19,11 @@ export interface MetricArgs {
 
 /** The base of every metric. */
 export abstract class Metric implements Serializable {
+  /** The registry name of the class (Keras' `class_name`); subclasses set their own. */
   static readonly className: string = 'Metric';
+  /** The key in training logs. */
   readonly name: string;
+  /** The dtype of the state and result (float32). */
   readonly dtype: DType;
   private readonly state: { variable: Variable; initialValue: number }[] = [];
 
@@ -62,10 +65,12 @@ export abstract class Metric implements Serializable {
     return this.state.map((s) => s.variable);
   }
 
+  /** The constructor arguments that rebuild this metric (JSON only). */
   getConfig(): ConfigDict {
     return { name: this.name, dtype: this.dtype };
   }
 
+  /** The name it is saved under (`className`, or its registered name). */
   getClassName(): string {
     return classNameOf(this, 'metric');
   }

@@ -67,7 +67,9 @@ export function accumulateMean(where_: string, total: Variable, count: Variable,
 /** The weighted mean of the values passed to `updateState(values, sampleWeight)`. */
 export class Mean extends Metric {
   static override readonly className: string = 'Mean';
+  /** Weighted sum of the values so far. */
   protected readonly total: Variable;
+  /** Sum of the weights so far. */
   protected readonly count: Variable;
   constructor(args: MetricArgs = {}) {
     super(args, 'mean');
@@ -125,7 +127,9 @@ export interface MeanMetricWrapperArgs extends MetricArgs {
  */
 export class MeanMetricWrapper extends Metric {
   static override readonly className: string = 'MeanMetricWrapper';
+  /** The per-sample function. */
   readonly fn: MetricFunction;
+  /** The name its config records. */
   readonly fnName: string;
   private readonly total: Variable;
   private readonly count: Variable;
@@ -144,6 +148,7 @@ export class MeanMetricWrapper extends Metric {
   result(): Tensor {
     return divideNoNan(this.total, this.count);
   }
+  /** The constructor arguments that rebuild this metric (JSON only). */
   override getConfig(): ConfigDict {
     // Subclasses are rebuilt from their class name and arguments; only a bare wrapper names its function.
     return this.constructor === MeanMetricWrapper ? { ...super.getConfig(), fn: this.fnName } : super.getConfig();

@@ -53,7 +53,9 @@ export interface R2ScoreArgs extends MetricArgs {
 /** The coefficient of determination R² of `[batch, outputs]` predictions. */
 export class R2Score extends Metric {
   static override readonly className = 'R2Score';
+  /** How per-output scores are combined. */
   readonly classAggregation: R2ClassAggregation;
+  /** Regressors for the adjusted R² (0: plain R²). */
   readonly numRegressors: number;
   private counts: { sum: Variable; squaredSum: Variable; totalMse: Variable; count: Variable; numSamples: Variable } | null = null;
 
@@ -128,6 +130,7 @@ export class R2Score extends Metric {
     });
   }
 
+  /** The constructor arguments that rebuild this metric (JSON only). */
   override getConfig(): ConfigDict {
     return { ...super.getConfig(), classAggregation: this.classAggregation, numRegressors: this.numRegressors };
   }

@@ -182,12 +182,14 @@ export interface BinaryAccuracyArgs extends MetricArgs {
 /** How often `yPred > threshold` matches 0/1 labels. */
 export class BinaryAccuracy extends MeanMetricWrapper {
   static override readonly className = 'BinaryAccuracy';
+  /** Predictions above it count as 1. */
   readonly threshold: number;
   constructor(args: BinaryAccuracyArgs = {}) {
     const threshold = checkNumber('BinaryAccuracy', 'threshold', args.threshold ?? 0.5);
     super((t, p) => binaryAccuracy(t, p, threshold), { ...args, fnName: 'binary_accuracy', name: args.name ?? 'binary_accuracy' });
     this.threshold = threshold;
   }
+  /** The constructor arguments that rebuild this metric (JSON only). */
   override getConfig(): ConfigDict {
     return { ...super.getConfig(), threshold: this.threshold };
   }
@@ -203,12 +205,14 @@ export interface TopKArgs extends MetricArgs {
 /** How often the one-hot label's class is among the `k` largest predictions. */
 export class TopKCategoricalAccuracy extends MeanMetricWrapper {
   static override readonly className = 'TopKCategoricalAccuracy';
+  /** How many top predictions count. */
   readonly k: number;
   constructor(args: TopKArgs = {}) {
     const k = checkInteger('TopKCategoricalAccuracy', 'k', args.k ?? 5, 1);
     super((t, p) => topKCategoricalAccuracy(t, p, k), { ...args, fnName: 'top_k_categorical_accuracy', name: args.name ?? 'top_k_categorical_accuracy' });
     this.k = k;
   }
+  /** The constructor arguments that rebuild this metric (JSON only). */
   override getConfig(): ConfigDict {
     return { ...super.getConfig(), k: this.k };
   }
@@ -218,12 +222,14 @@ registerClass('metric', TopKCategoricalAccuracy);
 /** How often the integer label is among the `k` largest predictions. */
 export class SparseTopKCategoricalAccuracy extends MeanMetricWrapper {
   static override readonly className = 'SparseTopKCategoricalAccuracy';
+  /** How many top predictions count. */
   readonly k: number;
   constructor(args: TopKArgs = {}) {
     const k = checkInteger('SparseTopKCategoricalAccuracy', 'k', args.k ?? 5, 1);
     super((t, p) => sparseTopKCategoricalAccuracy(t, p, k), { ...args, fnName: 'sparse_top_k_categorical_accuracy', name: args.name ?? 'sparse_top_k_categorical_accuracy' });
     this.k = k;
   }
+  /** The constructor arguments that rebuild this metric (JSON only). */
   override getConfig(): ConfigDict {
     return { ...super.getConfig(), k: this.k };
   }
@@ -239,12 +245,14 @@ export interface CosineSimilarityArgs extends MetricArgs {
 /** The mean cosine similarity between labels and predictions (1 is best; unlike the loss, not negated). */
 export class CosineSimilarity extends MeanMetricWrapper {
   static override readonly className = 'CosineSimilarity';
+  /** The axis the similarity is taken over. */
   readonly axis: number;
   constructor(args: CosineSimilarityArgs = {}) {
     const axis = checkInteger('CosineSimilarity', 'axis', args.axis ?? -1);
     super((t, p) => cosineSimilarityMetric(t, p, axis), { ...args, fnName: 'cosine_similarity', name: args.name ?? 'cosine_similarity' });
     this.axis = axis;
   }
+  /** The constructor arguments that rebuild this metric (JSON only). */
   override getConfig(): ConfigDict {
     return { ...super.getConfig(), axis: this.axis };
   }
@@ -262,7 +270,9 @@ export interface BinaryCrossentropyMetricArgs extends MetricArgs {
 /** The mean binary cross-entropy. */
 export class BinaryCrossentropy extends MeanMetricWrapper {
   static override readonly className = 'BinaryCrossentropy';
+  /** Whether predictions are logits rather than probabilities. */
   readonly fromLogits: boolean;
+  /** Label smoothing amount (0: none). */
   readonly labelSmoothing: number;
   constructor(args: BinaryCrossentropyMetricArgs = {}) {
     const o = checkBinaryOptions('BinaryCrossentropy', args);
@@ -270,6 +280,7 @@ export class BinaryCrossentropy extends MeanMetricWrapper {
     this.fromLogits = o.fromLogits;
     this.labelSmoothing = o.labelSmoothing;
   }
+  /** The constructor arguments that rebuild this metric (JSON only). */
   override getConfig(): ConfigDict {
     return { ...super.getConfig(), fromLogits: this.fromLogits, labelSmoothing: this.labelSmoothing };
   }
@@ -289,8 +300,11 @@ export interface CategoricalCrossentropyMetricArgs extends MetricArgs {
 /** The mean categorical cross-entropy. */
 export class CategoricalCrossentropy extends MeanMetricWrapper {
   static override readonly className = 'CategoricalCrossentropy';
+  /** Whether predictions are logits rather than probabilities. */
   readonly fromLogits: boolean;
+  /** Label smoothing amount (0: none). */
   readonly labelSmoothing: number;
+  /** The class axis. */
   readonly axis: number;
   constructor(args: CategoricalCrossentropyMetricArgs = {}) {
     const o = checkCategoricalOptions('CategoricalCrossentropy', args);
@@ -299,6 +313,7 @@ export class CategoricalCrossentropy extends MeanMetricWrapper {
     this.labelSmoothing = o.labelSmoothing;
     this.axis = o.axis;
   }
+  /** The constructor arguments that rebuild this metric (JSON only). */
   override getConfig(): ConfigDict {
     return { ...super.getConfig(), fromLogits: this.fromLogits, labelSmoothing: this.labelSmoothing, axis: this.axis };
   }
@@ -314,6 +329,7 @@ export interface SparseCategoricalCrossentropyMetricArgs extends MetricArgs {
 /** The mean sparse categorical cross-entropy. */
 export class SparseCategoricalCrossentropy extends MeanMetricWrapper {
   static override readonly className = 'SparseCategoricalCrossentropy';
+  /** Whether predictions are logits rather than probabilities. */
   readonly fromLogits: boolean;
   constructor(args: SparseCategoricalCrossentropyMetricArgs = {}) {
     const fromLogits = checkBoolean('SparseCategoricalCrossentropy', 'fromLogits', args.fromLogits ?? false);
@@ -321,6 +337,7 @@ export class SparseCategoricalCrossentropy extends MeanMetricWrapper {
       { ...args, fnName: 'sparse_categorical_crossentropy', name: args.name ?? 'sparse_categorical_crossentropy' });
     this.fromLogits = fromLogits;
   }
+  /** The constructor arguments that rebuild this metric (JSON only). */
   override getConfig(): ConfigDict {
     return { ...super.getConfig(), fromLogits: this.fromLogits };
   }

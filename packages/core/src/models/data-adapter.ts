@@ -14,7 +14,14 @@ export type ModelData = Tensor | readonly Tensor[] | Readonly<Record<string, Ten
 export type DatasetElement =
   | readonly [ModelData, ModelData]
   | readonly [ModelData, ModelData, Tensor]
-  | { readonly xs: ModelData; readonly ys?: ModelData; readonly sampleWeight?: Tensor };
+  | {
+    /** The inputs. */
+    readonly xs: ModelData;
+    /** The targets (absent for `predict`). */
+    readonly ys?: ModelData;
+    /** Per-sample weights. */
+    readonly sampleWeight?: Tensor;
+  };
 
 /** Anything iterable (re-iterable each epoch), such as `st.data.Dataset`. */
 export type BatchSource<T> = AsyncIterable<T> | Iterable<T>;

@@ -11,15 +11,28 @@ import { Model } from './model.js';
 
 /** Arguments of `st.model`. */
 export interface FunctionalArgs {
+  /** The model's input(s), from `st.input`. */
   inputs: SymbolicTensor | readonly SymbolicTensor[];
+  /** The model's output(s): symbolic tensors computed from the inputs. */
   outputs: SymbolicTensor | readonly SymbolicTensor[];
+  /** The model's name. */
   name?: string;
 }
 
-/** A model defined by connecting layers on symbolic tensors. */
+/**
+ * A model defined by connecting layers on symbolic tensors.
+ * @example
+ * const x = st.input({ shape: [8] });
+ * const h = st.layers.dense({ units: 16, activation: 'relu' }).apply(x);
+ * const y = st.layers.add().apply([h, st.layers.dense({ units: 16 }).apply(x)]);   // a skip connection
+ * const model = st.model({ inputs: x, outputs: y });   // a Functional
+ * model.summary();
+ */
 export class Functional extends Model {
   static override readonly className: string = 'Functional';
+  /** The model's inputs, in order. */
   readonly inputs: readonly SymbolicTensor[];
+  /** The model's outputs, in order. */
   readonly outputs: readonly SymbolicTensor[];
   /** Graph nodes in execution order (InputLayer nodes excluded). */
   private readonly nodes: readonly LayerNode[];

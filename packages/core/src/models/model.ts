@@ -31,16 +31,19 @@ import { trainingConfigFromCompileArgs } from '../io/training-config.js';
 
 /** Arguments of `fit`. */
 export interface FitArgs {
+  /** The epoch to stop before (default 1). */
   epochs?: number;
   /** Samples per step (default 32); ignored for datasets, which are already batched. */
   batchSize?: number;
   /** 0 silent, 1 progress bar, 2 one line per epoch. Default 1. */
   verbose?: 0 | 1 | 2;
+  /** Callbacks called during training (a `History` and, when verbose, a progress bar are added). */
   callbacks?: readonly Callback[];
   /** Fraction of the samples (the last ones, before shuffling) held out for validation. */
   validationSplit?: number;
   /** `[x, y]`, `[x, y, sampleWeight]` or a dataset, evaluated after each epoch. */
   validationData?: readonly [ModelData, ModelData] | readonly [ModelData, ModelData, Tensor] | BatchSource<DatasetElement>;
+  /** Batch size of the validation pass (default `batchSize`). */
   validationBatchSize?: number;
   /** Shuffle the samples each epoch (default true). */
   shuffle?: boolean;
@@ -54,27 +57,51 @@ export interface FitArgs {
   initialEpoch?: number;
   /** Steps per epoch: a dataset is read continuously across epochs; arrays restart each epoch. */
   stepsPerEpoch?: number;
+  /** Batches per validation pass (default: all). */
   validationSteps?: number;
 }
 
 /** Arguments of `evaluate`. */
 export interface EvaluateArgs {
+  /** Samples per batch (default 32); ignored for datasets. */
   batchSize?: number;
+  /** Accepted for Keras compatibility; `evaluate` prints nothing. */
   verbose?: 0 | 1 | 2;
+  /** Weight of each sample in the loss and metrics, shape `[samples]`. */
   sampleWeight?: Tensor;
+  /** Batches to evaluate (default: all). */
   steps?: number;
+  /** Callbacks called during evaluation. */
   callbacks?: readonly Callback[];
 }
 
 /** Arguments of `predict`. */
 export interface PredictArgs {
+  /** Samples per batch (default 32); ignored for datasets. */
   batchSize?: number;
+  /** Accepted for Keras compatibility; `predict` prints nothing. */
   verbose?: 0 | 1 | 2;
+  /** Batches to run (default: all). */
   steps?: number;
+  /** Callbacks called during prediction. */
   callbacks?: readonly Callback[];
 }
 
-/** The base of every trainable model. */
+/**
+ * The base of every trainable model.
+ * @example
+ * // A subclassed model: layers stored in properties are tracked, call() is the forward pass.
+ * class TwoLayers extends st.Model {
+ *   readonly hidden = st.layers.dense({ units: 16, activation: 'relu' });
+ *   readonly out = st.layers.dense({ units: 1 });
+ *   override call(inputs: st.Tensor | st.Tensor[], args: st.CallArgs): st.Tensor {
+ *     return this.out.apply(this.hidden.apply(st.layers.singleInput(inputs, this.name), args), args);
+ *   }
+ * }
+ * const model = new TwoLayers();
+ * model.compile({ optimizer: 'adam', loss: 'mse' });
+ * await model.fit(st.randomNormal([64, 4]), st.randomNormal([64, 1]), { epochs: 2, verbose: 0 });
+ */
 export class Model extends Layer implements CallbackModel {
   static override readonly className: string = 'Model';
   /** Set true (e.g. from a callback) to end `fit` after the current batch. */
@@ -120,7 +147,12 @@ export class Model extends Layer implements CallbackModel {
     return this.compiled?.optimizer ?? null;
   }
 
-  /** Sets the optimizer, loss(es) and metrics for training. */
+  /**
+   * Sets the optimizer, loss(es) and metrics for training.
+   * @example
+   * const model = st.sequential([st.layers.dense({ units: 3, activation: 'softmax', inputShape: [4] })]);
+   * model.compile({ optimizer: st.optimizers.adam(1e-3), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+   */
   compile(args: CompileArgs): void {
     if (!args || !args.optimizer) throw new Error(`${this.name}.compile: an optimizer is required`);
     if (!args.loss) throw new Error(`${this.name}.compile: a loss is required`);
@@ -455,6 +487,11 @@ export class Model extends Layer implements CallbackModel {
   /**
    * Loss and metrics on data: `number` for the loss alone, `[loss, ...metrics]` otherwise,
    * or the logs by name with `returnDict: true`.
+    * @example
+    * const model = st.sequential([st.layers.dense({ units: 1, inputShape: [2] })]);
+    * model.compile({ optimizer: 'sgd', loss: 'mse', metrics: ['mae'] });
+    * const [loss, mae] = (await model.evaluate(st.ones([8, 2]), st.zeros([8, 1]))) as number[];
+    * const logs = await model.evaluate(st.ones([8, 2]), st.zeros([8, 1]), { returnDict: true });   // { loss, mae }
    */
   async evaluate(x: ModelData | BatchSource<DatasetElement>, y: ModelData | undefined, args: EvaluateArgs & { returnDict: true }): Promise<Logs>;
   async evaluate(x: ModelData | BatchSource<DatasetElement>, y?: ModelData, args?: EvaluateArgs & { returnDict?: false }): Promise<number | number[]>;
@@ -477,7 +514,13 @@ export class Model extends Layer implements CallbackModel {
     return args.returnDict ? logs : packResult(logs, c.logNames);
   }
 
-  /** Outputs for inputs, computed in batches; one tensor, or a list for several outputs. */
+  /**
+   * Outputs for inputs, computed in batches; one tensor, or a list for several outputs.
+   * @example
+   * const model = st.sequential([st.layers.dense({ units: 3, activation: 'softmax', inputShape: [4] })]);
+   * const probs = (await model.predict(st.randomNormal([100, 4]), { batchSize: 32 })) as st.Tensor;   // [100, 3]
+   * const classes = await st.argMax(probs, -1).data();
+   */
   async predict(x: ModelData | BatchSource<ModelData | DatasetElement>, args: PredictArgs = {}): Promise<Tensor | Tensor[]> {
     const batchSize = args.batchSize ?? 32;
     checkPositiveInt(batchSize, 'batchSize', this.name);
@@ -529,7 +572,13 @@ export class Model extends Layer implements CallbackModel {
     }
   }
 
-  /** One optimizer step on one batch; returns the loss, or `[loss, ...metrics]`, of this batch. */
+  /**
+   * One optimizer step on one batch; returns the loss, or `[loss, ...metrics]`, of this batch.
+   * @example
+   * const model = st.sequential([st.layers.dense({ units: 1, inputShape: [2] })]);
+   * model.compile({ optimizer: 'sgd', loss: 'mse' });
+   * const loss = await model.trainOnBatch(st.ones([4, 2]), st.ones([4, 1]));
+   */
   async trainOnBatch(x: ModelData, y: ModelData, args: { sampleWeight?: Tensor; classWeight?: Readonly<Record<number, number>> } = {}): Promise<number | number[]> {
     const c = this.requireCompiled('trainOnBatch');
     const xs = toList(x, this.inputNames, 'input', `${this.name}.trainOnBatch`);
@@ -567,6 +616,10 @@ export class Model extends Layer implements CallbackModel {
   /**
    * A Keras-style table of layers, output shapes and parameter counts. Prints with `printFn`
    * (default `console.log`) and returns the text.
+    * @example
+    * const model = st.sequential([st.layers.dense({ units: 8, inputShape: [4] }), st.layers.dense({ units: 1 })]);
+    * model.summary();                            // prints layers, output shapes and parameter counts
+    * const text = model.summary(80, () => {});   // or just returns the table
    */
   summary(lineLength?: number, printFn: (line: string) => void = printLine): string {
     const text = summaryTable(this, lineLength);
@@ -577,12 +630,22 @@ export class Model extends Layer implements CallbackModel {
   /**
    * Saves the model in the TensorFlow.js Layers format to `file://dir`, `indexeddb://name`,
    * `downloads://name`, `http(s)://...` or an IO handler. Writes are atomic.
+    * @example
+    * const model = st.sequential([st.layers.dense({ units: 1, inputShape: [2] })]);
+    * await model.save('file://./my-model');      // Node: my-model/model.json + weights.bin
+    * const again = await st.loadModel('file://./my-model');
    */
   async save(urlOrHandler: string | IOHandler, options?: SaveOptions): Promise<SaveResult> {
     return saveModel(this, urlOrHandler, options);
   }
 
-  /** Saves only the weights. */
+  /**
+   * Saves only the weights.
+   * @example
+   * const model = st.sequential([st.layers.dense({ units: 1, inputShape: [2], name: 'out' })]);
+   * await model.saveWeights('file://./my-weights');
+   * await model.loadWeights('file://./my-weights');   // matched by name: out/kernel, out/bias
+   */
   async saveWeights(urlOrHandler: string | IOHandler): Promise<SaveResult> {
     return saveWeights(this, urlOrHandler);
   }

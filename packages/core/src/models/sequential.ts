@@ -10,11 +10,19 @@ import { Model } from './model.js';
 
 /** Arguments of `st.sequential` when given as an object. */
 export interface SequentialArgs {
+  /** The layers, in order (more can be added with `add`). */
   layers?: readonly Layer[];
+  /** The model's name. */
   name?: string;
 }
 
-/** A model that applies its layers one after another. */
+/**
+ * A model that applies its layers one after another.
+ * @example
+ * const model = new st.Sequential({ layers: [st.layers.dense({ units: 4, inputShape: [3] })] });
+ * model.add(st.layers.dense({ units: 1 }));
+ * model.predictOnBatch(st.ones([2, 3]));   // [2, 1]
+ */
 export class Sequential extends Model {
   static override readonly className: string = 'Sequential';
   private readonly stack: Layer[] = [];

@@ -110,7 +110,11 @@ function checkSoftmaxInput(op: string, t: Tensor, axis: number): number {
   return a;
 }
 
-/** `e^x / sum(e^x)` along `axis` (default: the last). */
+/**
+ * `e^x / sum(e^x)` along `axis` (default: the last).
+ * @example
+ * const p = st.softmax(st.tensor([[1, 2, 3]]));  // each row sums to 1
+ */
 export function softmax(x: TensorLike, axis = -1): Tensor {
   const op = 'softmax';
   return activation(op, x, (t) => {

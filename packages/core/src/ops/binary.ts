@@ -51,11 +51,19 @@ function binary(op: BinaryOp, a: TensorLike, b: TensorLike, gradient?: BinaryGra
 
 const PUBLIC_NAME: Partial<Record<BinaryOp, string>> = { and: 'logicalAnd', or: 'logicalOr' };
 
-/** `a + b`. */
+/**
+ * `a + b`.
+ * @example
+ * const y = st.add(st.tensor([[1, 2], [3, 4]]), st.tensor([10, 20]));  // broadcasts: [[11, 22], [13, 24]]
+ */
 export const add = (a: TensorLike, b: TensorLike): Tensor => binary('add', a, b, (dy) => [dy, dy]);
 /** `a - b`. */
 export const sub = (a: TensorLike, b: TensorLike): Tensor => binary('sub', a, b, (dy) => [dy, neg(dy)]);
-/** `a * b`. */
+/**
+ * `a * b`.
+ * @example
+ * const y = st.mul(st.tensor([1, 2, 3]), 2);  // [2, 4, 6]
+ */
 export const mul = (a: TensorLike, b: TensorLike): Tensor => binary('mul', a, b, (dy, a, b) => [mul(dy, b), mul(dy, a)]);
 /** `a / b` (true division: int32 operands give float32). */
 export const div = (a: TensorLike, b: TensorLike): Tensor =>

@@ -97,7 +97,12 @@ export function tensor(values: Exclude<TensorLike, Tensor>, shape?: readonly num
   return fromTypedArray(data, finalShape, finalDType);
 }
 
-/** A rank-0 tensor. */
+/**
+ * A rank-0 tensor.
+ * @example
+ * const lr = st.scalar(0.01);
+ * const flag = st.scalar(true);   // bool
+ */
 export function scalar(value: number | boolean, dtype?: DType): Tensor {
   return tensor(value, [], dtype);
 }

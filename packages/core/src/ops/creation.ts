@@ -22,9 +22,18 @@ export function fill(shape: readonly number[], value: number | boolean, dtype: D
   return engine().runKernel('fill', [], (b) => b.fill(shape, Number(value), dtype))[0]!;
 }
 
-/** Zeros of `shape`. */
+/**
+ * Zeros of `shape`.
+ * @example
+ * const z = st.zeros([2, 3]);
+ * const counts = st.zeros([10], 'int32');
+ */
 export const zeros = (shape: readonly number[], dtype: DType = 'float32'): Tensor => fill(shape, 0, dtype);
-/** Ones of `shape`. */
+/**
+ * Ones of `shape`.
+ * @example
+ * const o = st.ones([2, 3]);
+ */
 export const ones = (shape: readonly number[], dtype: DType = 'float32'): Tensor => fill(shape, 1, dtype);
 /** Zeros with x's shape and dtype. */
 export const zerosLike = (x: TensorLike): Tensor => {
@@ -42,6 +51,8 @@ export const scalarLike = (value: number, like: Tensor): Tensor => fill([], valu
 /**
  * Converts dtype. float→int32 truncates toward zero; anything→bool is `x != 0`. The gradient
  * passes through float→float casts only.
+  * @example
+  * const i = st.cast(st.tensor([1.7, -1.7]), 'int32');  // [1, -1]: truncates toward zero
  */
 export function cast(x: TensorLike, dtype: DType): Tensor {
   const t = toTensor(x, 'x', 'cast');
@@ -60,7 +71,13 @@ export function clone(x: TensorLike): Tensor {
   return engine().shareStorage('clone', t, t.shape, (dys) => [dys[0]!]);
 }
 
-/** `[start, start+step, ...)` below `stop`; one argument means `range(0, stop)`. */
+/**
+ * `[start, start+step, ...)` below `stop`; one argument means `range(0, stop)`.
+ * @example
+ * st.range(0, 5);            // [0, 1, 2, 3, 4]
+ * st.range(0, 1, 0.25);      // [0, 0.25, 0.5, 0.75]
+ * st.range(3, undefined, 1, 'int32');  // [0, 1, 2]: one argument is the stop
+ */
 export function range(start: number, stop?: number, step = 1, dtype: DType = 'float32'): Tensor {
   if (stop === undefined) {
     stop = start;
@@ -94,6 +111,8 @@ export function eye(rows: number, columns = rows, dtype: DType = 'float32'): Ten
 /**
  * One-hot encoding of int32 `indices` along a new last axis of size `depth`. Indices outside
  * `[0, depth)` give a row of `offValue`.
+  * @example
+  * const y = st.oneHot(st.tensor([0, 2], [2], 'int32'), 3);  // [[1, 0, 0], [0, 0, 1]]
  */
 export function oneHot(indices: TensorLike, depth: number, onValue = 1, offValue = 0, dtype: DType = 'float32'): Tensor {
   const t = toTensor(indices, 'indices', 'oneHot', 'int32');
@@ -105,7 +124,12 @@ export function oneHot(indices: TensorLike, depth: number, onValue = 1, offValue
   });
 }
 
-/** A trainable variable initialised with a copy of `initial`'s value. */
+/**
+ * A trainable variable initialised with a copy of `initial`'s value.
+ * @example
+ * const w = st.variable(st.zeros([3]), true, 'w');
+ * w.assign(st.ones([3]));   // variables change in place; tidy never frees them
+ */
 export function variable(initial: TensorLike, trainable = true, name?: string, dtype?: DType): Variable {
   const t = toTensor(initial, 'initial', 'variable');
   return engine().tidy(() => engine().makeVariable(dtype && dtype !== t.dtype ? cast(t, dtype) : t, name, trainable));

@@ -104,6 +104,11 @@ function contractPair(a: Labelled, b: Labelled, keep: ReadonlySet<string>, size:
  * `'ij->i'`, `'i,j->ij'`, `'i,i->'`. Without `->` the output holds the indices that appear once,
  * alphabetically. Operands are contracted left to right. Ellipsis and repeated indices within one
  * operand (diagonals) are not supported.
+  * @example
+  * const a = st.randomNormal([2, 3]);
+  * const b = st.randomNormal([3, 4]);
+  * const c = st.einsum('ij,jk->ik', a, b);      // matMul
+  * const t = st.einsum('ij->ji', a);            // transpose
  */
 export function einsum(equation: string, ...tensors: TensorLike[]): Tensor {
   const op = 'einsum';

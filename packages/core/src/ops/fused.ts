@@ -19,9 +19,13 @@ import { canUseForwardOnlyKernel, floatTensor } from './nn-util.js';
 
 /** Arguments of {@link fusedMatMul}. */
 export interface FusedMatMulArgs {
+  /** The left matrix (batched). */
   readonly a: TensorLike;
+  /** The right matrix (batched). */
   readonly b: TensorLike;
+  /** Use `a` transposed (last two axes). */
   readonly transposeA?: boolean;
+  /** Use `b` transposed (last two axes). */
   readonly transposeB?: boolean;
   /** Added to the product (broadcasting, without growing it). */
   readonly bias?: TensorLike | null;
@@ -48,6 +52,8 @@ function productShape(a: Tensor, b: Tensor, transposeA: boolean, transposeB: boo
 /**
  * `activation(matMul(a, b) + bias)` in one call; uses the backend's fused kernel when it has one
  * (and no gradient is being recorded).
+  * @example
+  * const y = st.fusedMatMul({ a: st.randomNormal([32, 64]), b: st.randomNormal([64, 10]), bias: st.zeros([10]), activation: 'relu' });
  */
 export function fusedMatMul(args: FusedMatMulArgs): Tensor {
   const op = 'fusedMatMul';
@@ -90,6 +96,11 @@ export function fusedMatMul(args: FusedMatMulArgs): Tensor {
  * k `[...batch, n, d]`, v `[...batch, n, e]` → `[...batch, m, e]`. `scale` defaults to `1/√d`.
  * `mask` broadcasts to `[...batch, m, n]`: a float mask is added to the scores; a bool mask keeps
  * the positions that are true (the others get -1e9).
+  * @example
+  * const q = st.randomNormal([2, 5, 8]);   // [batch, queries, depth]
+  * const k = st.randomNormal([2, 7, 8]);   // [batch, keys, depth]
+  * const v = st.randomNormal([2, 7, 16]);  // [batch, keys, values]
+  * const out = st.dotProductAttention(q, k, v);  // [2, 5, 16]; scale defaults to 1/√depth
  */
 export function dotProductAttention(q: TensorLike, k: TensorLike, v: TensorLike, mask?: TensorLike | null, scale?: number): Tensor {
   const op = 'dotProductAttention';

@@ -13,6 +13,11 @@ import { reshape } from './reshape.js';
  * Matrix product of the last two dims, batched over the leading ones (which broadcast).
  * Rank-1 operands are treated as a row (a) or column (b) vector, and that dim is dropped again.
  * int32 operands are computed in float32.
+  * @example
+  * const a = st.randomNormal([2, 3, 4]);          // a batch of two 3×4 matrices
+  * const b = st.randomNormal([4, 5]);             // broadcast over the batch
+  * const c = st.matMul(a, b);                     // [2, 3, 5]
+  * const d = st.matMul(a, a, false, true);        // a · aᵀ: [2, 3, 3]
  */
 export function matMul(a: TensorLike, b: TensorLike, transposeA = false, transposeB = false): Tensor {
   const ta = toTensor(a, 'a', 'matMul');

@@ -9,7 +9,13 @@ import { add, logicalOr } from './binary.js';
 import { cast, fill, range, zeros } from './creation.js';
 import { expandDims, reshape, squeeze } from './reshape.js';
 
-/** Permutes dims (default: reverses them). */
+/**
+ * Permutes dims (default: reverses them).
+ * @example
+ * const x = st.randomNormal([2, 3, 4]);
+ * st.transpose(x).shape;              // [4, 3, 2]
+ * st.transpose(x, [0, 2, 1]).shape;   // [2, 4, 3]
+ */
 export function transpose(x: TensorLike, perm?: readonly number[]): Tensor {
   const t = toTensor(x, 'x', 'transpose');
   const p = perm ?? t.shape.map((_, i) => t.rank - 1 - i);
@@ -25,6 +31,10 @@ export function transpose(x: TensorLike, perm?: readonly number[]): Tensor {
 /**
  * The block of `x` starting at `begin` with extent `size` (-1: to the end). A number for
  * `begin`/`size` applies to the first axis.
+  * @example
+  * const x = st.reshape(st.range(0, 12), [3, 4]);
+  * const block = st.slice(x, [1, 0], [2, 3]);  // rows 1-2, columns 0-2: [[4, 5, 6], [8, 9, 10]]
+  * const tail = st.slice(x, [0, 2], [-1, -1]);  // -1: to the end
  */
 export function slice(x: TensorLike, begin: number | readonly number[], size?: number | readonly number[]): Tensor {
   const t = toTensor(x, 'x', 'slice');
@@ -87,7 +97,11 @@ export function stridedSlice(x: TensorLike, begin: readonly number[], end: reado
   });
 }
 
-/** Pads each dim by `[before, after]` elements of `constantValue`. */
+/**
+ * Pads each dim by `[before, after]` elements of `constantValue`.
+ * @example
+ * const padded = st.pad(st.ones([2, 2]), [[1, 1], [0, 2]]);  // [4, 4], zeros around
+ */
 export function pad(x: TensorLike, paddings: readonly (readonly [number, number])[], constantValue = 0): Tensor {
   const t = toTensor(x, 'x', 'pad');
   if (paddings.length !== t.rank || paddings.some((p) => p.length !== 2 || p.some((v) => !Number.isInteger(v) || v < 0))) {
@@ -100,7 +114,11 @@ export function pad(x: TensorLike, paddings: readonly (readonly [number, number]
   ])[0]!;
 }
 
-/** Joins tensors along `axis`; dtypes are promoted to a common one. */
+/**
+ * Joins tensors along `axis`; dtypes are promoted to a common one.
+ * @example
+ * const ab = st.concat([st.ones([2, 3]), st.zeros([2, 1])], 1);  // [2, 4]
+ */
 export function concat(xs: readonly TensorLike[], axis = 0): Tensor {
   if (!Array.isArray(xs) || xs.length === 0) throw new Error('concat: needs a non-empty list of tensors');
   const ts = xs.map((x, i) => toTensor(x, `tensors[${i}]`, 'concat'));
@@ -126,7 +144,11 @@ export function concat(xs: readonly TensorLike[], axis = 0): Tensor {
   });
 }
 
-/** Stacks equal-shaped tensors along a new axis. */
+/**
+ * Stacks equal-shaped tensors along a new axis.
+ * @example
+ * const s = st.stack([st.tensor([1, 2]), st.tensor([3, 4])]);  // [[1, 2], [3, 4]]
+ */
 export function stack(xs: readonly TensorLike[], axis = 0): Tensor {
   if (!Array.isArray(xs) || xs.length === 0) throw new Error('stack: needs a non-empty list of tensors');
   const ts = xs.map((x, i) => toTensor(x, `tensors[${i}]`, 'stack'));
@@ -146,7 +168,12 @@ export function unstack(x: TensorLike, axis = 0): Tensor[] {
   return engine().tidy(() => split(t, t.shape[a]!, a).map((part) => squeeze(part, [a])));
 }
 
-/** Splits along `axis` into `count` equal parts, or parts of the given sizes (one may be -1). */
+/**
+ * Splits along `axis` into `count` equal parts, or parts of the given sizes (one may be -1).
+ * @example
+ * const [a, b] = st.split(st.range(0, 10), [4, 6]);  // sizes 4 and 6
+ * const parts = st.split(st.randomNormal([6, 2]), 3);  // three [2, 2] tensors
+ */
 export function split(x: TensorLike, countOrSizes: number | readonly number[], axis = 0): Tensor[] {
   const t = toTensor(x, 'x', 'split');
   const a = normalizeAxis(axis, t.rank, 'split');
@@ -173,7 +200,11 @@ export function split(x: TensorLike, countOrSizes: number | readonly number[], a
   });
 }
 
-/** Repeats `x` `reps[i]` times along each axis. */
+/**
+ * Repeats `x` `reps[i]` times along each axis.
+ * @example
+ * const t = st.tile(st.tensor([[1, 2]]), [2, 3]);  // [2, 6]
+ */
 export function tile(x: TensorLike, reps: readonly number[]): Tensor {
   const t = toTensor(x, 'x', 'tile');
   if (reps.length !== t.rank || reps.some((r) => !Number.isInteger(r) || r < 0)) {
@@ -208,6 +239,9 @@ export function reverse(x: TensorLike, axes?: number | readonly number[]): Tenso
 /**
  * Slices of `x` along `axis` picked by int32 `indices` (any shape). Out-of-range indices give
  * zeros on every backend (they cannot be checked without reading the indices back).
+  * @example
+  * const table = st.randomNormal([10, 4]);                     // 10 embeddings of size 4
+  * const rows = st.gather(table, st.tensor([3, 3, 7], [3], 'int32'));  // [3, 4]
  */
 export function gather(x: TensorLike, indices: TensorLike, axis = 0): Tensor {
   const t = toTensor(x, 'x', 'gather');

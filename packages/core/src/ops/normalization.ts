@@ -65,6 +65,8 @@ export function batchNorm(x: TensorLike, mean: TensorLike, variance: TensorLike,
 /**
  * Layer normalisation over the last axis: `(x - mean) / sqrt(var + epsilon) * gamma + beta`,
  * with gamma and beta of the last axis' size (default 1 and 0).
+  * @example
+  * const y = st.layerNorm(st.randomNormal([4, 16]), st.ones([16]), st.zeros([16]));  // each row: mean 0, variance 1
  */
 export function layerNorm(x: TensorLike, gamma?: TensorLike | null, beta?: TensorLike | null, epsilon = 1e-5): Tensor {
   const op = 'layerNorm';

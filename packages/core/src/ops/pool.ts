@@ -96,6 +96,8 @@ function pool(op: string, x: TensorLike, filterSize: Size2D, strides: Size2D | u
  * Max pooling over `filterSize` windows of NHWC x (rank 3: a batch of one); padding counts as
  * -Infinity. `strides` defaults to `filterSize`. The gradient goes to the first maximum of each
  * window.
+  * @example
+  * const y = st.maxPool(st.randomNormal([1, 28, 28, 16]), 2);  // 2×2 windows, stride 2: [1, 14, 14, 16]
  */
 export function maxPool(x: TensorLike, filterSize: Size2D, strides?: Size2D, pad: PaddingMode = 'valid'): Tensor {
   return pool('maxPool', x, filterSize, strides, pad, maxPoolForward);

@@ -11,7 +11,14 @@ import { fromTypedArray } from './convert.js';
 let globalSeed = 0x5eed;
 let drawCounter = 0;
 
-/** Sets the global seed: the random ops that follow (without their own seed) repeat exactly. */
+/**
+ * Sets the global seed: the random ops that follow (without their own seed) repeat exactly.
+ * @example
+ * st.setSeed(1);
+ * const a = await st.randomNormal([3]).data();
+ * st.setSeed(1);
+ * const b = await st.randomNormal([3]).data();   // the same as a
+ */
 export function setSeed(seed: number): void {
   if (!Number.isInteger(seed)) throw new Error(`setSeed: seed must be an integer, got ${seed}`);
   globalSeed = seed;
@@ -33,7 +40,12 @@ function checkShape(op: string, shape: readonly number[]): number {
   return sizeOf(shape);
 }
 
-/** Uniform values in `[minval, maxval)`; int32 gives integers in that range. */
+/**
+ * Uniform values in `[minval, maxval)`; int32 gives integers in that range.
+ * @example
+ * const u = st.randomUniform([3, 3], -1, 1);
+ * const ids = st.randomUniform([5], 0, 10, 'int32');  // integers in [0, 10)
+ */
 export function randomUniform(shape: readonly number[], minval = 0, maxval = 1, dtype: DType = 'float32', seed?: number): Tensor {
   const size = checkShape('randomUniform', shape);
   if (!(maxval > minval)) throw new Error(`randomUniform: maxval ${maxval} must be greater than minval ${minval}`);
@@ -59,7 +71,12 @@ function standardNormal(key: [number, number], draw: number, index: number, atte
   return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
 }
 
-/** Normal values with `mean` and `stddev`. */
+/**
+ * Normal values with `mean` and `stddev`.
+ * @example
+ * st.setSeed(42);
+ * const w = st.randomNormal([784, 128], 0, 0.05);   // the same values on every backend
+ */
 export function randomNormal(shape: readonly number[], mean = 0, stddev = 1, seed?: number): Tensor {
   const size = checkShape('randomNormal', shape);
   return fromTypedArray(randomNormalValues(size, mean, stddev, seed), shape, 'float32');

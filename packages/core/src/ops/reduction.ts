@@ -37,7 +37,14 @@ function reduce(op: ReduceOp, x: TensorLike, axis: number | readonly number[] | 
   });
 }
 
-/** Sum over `axis` (default: all axes). Booleans are counted. */
+/**
+ * Sum over `axis` (default: all axes). Booleans are counted.
+ * @example
+ * const x = st.tensor([[1, 2, 3], [4, 5, 6]]);
+ * st.sum(x);              // 21
+ * st.sum(x, 1);           // [6, 15]
+ * st.sum(x, 0, true);     // [[5, 7, 9]]
+ */
 export const sum = (x: TensorLike, axis?: number | readonly number[], keepDims = false): Tensor =>
   reduce('sum', x, axis, keepDims, (dy) => dy);
 /** Product over `axis`. */
@@ -54,7 +61,11 @@ export const any = (x: TensorLike, axis?: number | readonly number[], keepDims =
 /** Whether every element over `axis` is true. */
 export const all = (x: TensorLike, axis?: number | readonly number[], keepDims = false): Tensor => reduce('all', x, axis, keepDims);
 
-/** Mean over `axis` (default: all axes); int32 input gives float32. */
+/**
+ * Mean over `axis` (default: all axes); int32 input gives float32.
+ * @example
+ * const m = st.mean(st.tensor([[1, 2], [3, 4]]), -1);  // [1.5, 3.5]
+ */
 export function mean(x: TensorLike, axis?: number | readonly number[], keepDims = false): Tensor {
   const t = toTensor(x, 'x', 'mean');
   const axes = normalizeAxes(axis, t.rank, 'mean');
@@ -71,7 +82,11 @@ function argReduce(op: ArgReduceOp, x: TensorLike, axis: number): Tensor {
   return engine().runKernel(op, [t], (b, [i]) => b.argReduce(op, i!, a))[0]!;
 }
 
-/** Index (int32) of the largest value along `axis` (default 0); first one on ties. */
+/**
+ * Index (int32) of the largest value along `axis` (default 0); first one on ties.
+ * @example
+ * const classes = st.argMax(st.tensor([[0.1, 0.7, 0.2], [0.5, 0.3, 0.2]]), -1);  // int32 [1, 0]
+ */
 export const argMax = (x: TensorLike, axis = 0): Tensor => argReduce('argMax', x, axis);
 /** Index (int32) of the smallest value along `axis` (default 0); first one on ties. */
 export const argMin = (x: TensorLike, axis = 0): Tensor => argReduce('argMin', x, axis);
@@ -92,8 +107,17 @@ export function logSumExp(x: TensorLike, axis?: number | readonly number[], keep
   });
 }
 
-/** Mean and variance over `axis` (population variance, as Keras). */
-export function moments(x: TensorLike, axis?: number | readonly number[], keepDims = false): { mean: Tensor; variance: Tensor } {
+/**
+ * Mean and variance over `axis` (population variance, as Keras).
+ * @example
+ * const { mean, variance } = st.moments(st.randomNormal([64, 8]), 0);  // per-feature statistics, each [8]
+ */
+export function moments(x: TensorLike, axis?: number | readonly number[], keepDims = false): {
+  /** The mean over `axis`. */
+  mean: Tensor;
+  /** The (biased) variance over `axis`. */
+  variance: Tensor;
+} {
   const t = toTensor(x, 'x', 'moments');
   const axes = normalizeAxes(axis, t.rank, 'moments');
   return engine().tidy(() => {

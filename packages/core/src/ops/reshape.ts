@@ -6,7 +6,12 @@ import type { Tensor } from '../tensor/tensor.js';
 import { shapeToString, sizeOf } from '../util/shape.js';
 import { normalizeAxis, toTensor, type TensorLike } from './convert.js';
 
-/** Same values, new shape; one dim may be -1 (inferred). */
+/**
+ * Same values, new shape; one dim may be -1 (inferred).
+ * @example
+ * const x = st.reshape(st.range(0, 6), [2, 3]);   // [[0, 1, 2], [3, 4, 5]]
+ * const y = st.reshape(x, [-1]);                  // back to [6]; one -1 is inferred
+ */
 export function reshape(x: TensorLike, shape: readonly number[]): Tensor {
   const t = toTensor(x, 'x', 'reshape');
   const inferredAt = shape.indexOf(-1);
@@ -28,7 +33,11 @@ export function reshape(x: TensorLike, shape: readonly number[]): Tensor {
   return engine().shareStorage('reshape', t, out, (dys) => [reshape(dys[0]!, inShape)]);
 }
 
-/** Inserts a dim of size 1 at `axis` (negative counts from the end of the result). */
+/**
+ * Inserts a dim of size 1 at `axis` (negative counts from the end of the result).
+ * @example
+ * const row = st.expandDims(st.tensor([1, 2, 3]), 0);  // [[1, 2, 3]], shape [1, 3]
+ */
 export function expandDims(x: TensorLike, axis = 0): Tensor {
   const t = toTensor(x, 'x', 'expandDims');
   const at = normalizeAxis(axis, t.rank + 1, 'expandDims');

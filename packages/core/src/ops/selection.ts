@@ -9,7 +9,12 @@ import { binaryOperands, maximum, minimum } from './binary.js';
 import { zerosLike } from './creation.js';
 import { sumToShape } from './reduction.js';
 
-/** `condition ? a : b` elementwise, with broadcasting of all three. */
+/**
+ * `condition ? a : b` elementwise, with broadcasting of all three.
+ * @example
+ * const x = st.tensor([-1, 2, -3]);
+ * const y = st.where(st.greater(x, 0), x, st.zerosLike(x));  // [0, 2, 0]
+ */
 export function where(condition: TensorLike, a: TensorLike, b: TensorLike): Tensor {
   const cond = toTensor(condition, 'condition', 'where');
   assertDType(cond, ['bool'], 'condition', 'where');

@@ -22,7 +22,9 @@ export interface AdadeltaArgs extends OptimizerArgs {
  */
 export class Adadelta extends Optimizer {
   static override readonly className: string = 'Adadelta';
+  /** Decay of the moving averages. */
   readonly rho: number;
+  /** Added inside the square roots. */
   readonly epsilon: number;
 
   constructor(args?: number | AdadeltaArgs) {

@@ -19,7 +19,9 @@ export interface AdagradArgs extends OptimizerArgs {
 /** Adagrad (default learning rate 0.001): `acc += g²`, `w −= lr·g / √(acc + ε)`. */
 export class Adagrad extends Optimizer {
   static override readonly className: string = 'Adagrad';
+  /** Starting value of the accumulators. */
   readonly initialAccumulatorValue: number;
+  /** Added inside the square root. */
   readonly epsilon: number;
 
   constructor(args?: number | AdagradArgs) {

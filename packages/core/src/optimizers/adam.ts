@@ -30,9 +30,13 @@ export interface AdamArgs extends OptimizerArgs {
  */
 export class Adam extends Optimizer {
   static override readonly className: string = 'Adam';
+  /** Decay of the first-moment average. */
   readonly beta1: number;
+  /** Decay of the second-moment average. */
   readonly beta2: number;
+  /** Added to the denominator. */
   readonly epsilon: number;
+  /** Whether the AMSGrad variant (the maximum of second moments) is used. */
   readonly amsgrad: boolean;
 
   constructor(args?: number | AdamArgs) {

@@ -24,8 +24,11 @@ export interface AdamaxArgs extends OptimizerArgs {
  */
 export class Adamax extends Optimizer {
   static override readonly className: string = 'Adamax';
+  /** Decay of the first-moment average. */
   readonly beta1: number;
+  /** Decay of the infinity-norm average. */
   readonly beta2: number;
+  /** Added to the denominator. */
   readonly epsilon: number;
 
   constructor(args?: number | AdamaxArgs) {

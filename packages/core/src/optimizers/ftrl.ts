@@ -32,11 +32,17 @@ export interface FtrlArgs extends OptimizerArgs {
  */
 export class Ftrl extends Optimizer {
   static override readonly className: string = 'Ftrl';
+  /** How the learning rate falls as the accumulator grows. */
   readonly learningRatePower: number;
+  /** Starting value of the accumulators. */
   readonly initialAccumulatorValue: number;
+  /** L1 strength. */
   readonly l1RegularizationStrength: number;
+  /** L2 strength. */
   readonly l2RegularizationStrength: number;
+  /** L2 shrinkage strength. */
   readonly l2ShrinkageRegularizationStrength: number;
+  /** Added to the L2 term as `beta / (2·lr)`. */
   readonly beta: number;
 
   constructor(args?: number | FtrlArgs) {

@@ -22,7 +22,9 @@ export interface LionArgs extends OptimizerArgs {
  */
 export class Lion extends Optimizer {
   static override readonly className: string = 'Lion';
+  /** Interpolation factor of the update direction. */
   readonly beta1: number;
+  /** Decay of the momentum. */
   readonly beta2: number;
 
   constructor(args?: number | LionArgs) {

@@ -27,8 +27,11 @@ export interface NadamArgs extends OptimizerArgs {
  */
 export class Nadam extends Optimizer {
   static override readonly className: string = 'Nadam';
+  /** Decay of the first-moment average. */
   readonly beta1: number;
+  /** Decay of the second-moment average. */
   readonly beta2: number;
+  /** Added to the denominator. */
   readonly epsilon: number;
   /** Cache of `Π_t` (the product is advanced one factor per step). */
   private uProductCache = { step: 0, value: 1 };

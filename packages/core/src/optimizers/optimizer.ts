@@ -17,10 +17,13 @@ import {
 
 /** A learning rate that depends on the step number (see `st.optimizers.schedules`). */
 export abstract class LearningRateSchedule implements Serializable {
+  /** The registry name of the class (Keras' `class_name`); subclasses set their own. */
   static readonly className: string = '';
   /** The learning rate at optimizer step `step` (0-based: the optimizer's `iterations` before the step). */
   abstract value(step: number): number;
+  /** The constructor arguments that rebuild this schedule (JSON only). */
   abstract getConfig(): ConfigDict;
+  /** The name it is saved under (`className`, or its registered name). */
   getClassName(): string {
     return classNameOf(this, 'schedule');
   }
@@ -32,6 +35,7 @@ export abstract class LearningRateSchedule implements Serializable {
 
 /** Arguments every optimizer accepts (Keras 3 names). */
 export interface OptimizerArgs {
+  /** A number, a schedule, or a schedule's `{className, config}` (default depends on the optimizer). */
   learningRate?: number | LearningRateSchedule | SerializedObject;
   /** Decoupled weight decay: before each update, weights become `w − w·weightDecay·lr`. */
   weightDecay?: number | null;
@@ -47,21 +51,31 @@ export interface OptimizerArgs {
   emaMomentum?: number;
   /** Every this many steps, copy the EMA into the weights; null: only at `finalizeVariableValues`. */
   emaOverwriteFrequency?: number | null;
+  /** The optimizer's name (default: the class name). */
   name?: string;
 }
 
 /** The base of every optimizer. */
 export abstract class Optimizer implements Serializable {
+  /** The registry name of the class (Keras' `class_name`); subclasses set their own. */
   static readonly className: string = 'Optimizer';
+  /** The optimizer's name. */
   readonly name: string;
   /** Number of `applyGradients` calls so far (the schedule's step; Adam's `t` is `iterations + 1`). */
   iterations = 0;
+  /** Decoupled weight decay, or null. */
   readonly weightDecay: number | null;
+  /** Per-gradient L2 norm clip, or null. */
   readonly clipnorm: number | null;
+  /** Per-element gradient clip, or null. */
   readonly clipvalue: number | null;
+  /** Joint L2 norm clip of all gradients, or null. */
   readonly globalClipnorm: number | null;
+  /** Whether an exponential moving average of the weights is kept. */
   readonly useEma: boolean;
+  /** EMA decay. */
   readonly emaMomentum: number;
+  /** Steps between copies of the EMA into the weights, or null. */
   readonly emaOverwriteFrequency: number | null;
   private lr: number | LearningRateSchedule;
   /** Slots per model variable, in build order (the order of `variables` and `getWeights`). */
@@ -191,6 +205,12 @@ export abstract class Optimizer implements Serializable {
    * Applies one step: `pairs` are `[gradient, variable]`; a null gradient skips its variable (all
    * null is an error). Gradients are clipped, weights decayed, then each variable is updated, then
    * the EMA. Gradients are not disposed (the caller owns them).
+    * @example
+    * const w = st.variable(st.tensor([1, 2]));
+    * const optimizer = st.optimizers.sgd(0.1);
+    * const { value, grads } = st.variableGrads(() => st.sum(st.square(w)), [w]);
+    * optimizer.applyGradients([[grads[w.name]!, w]]);   // w is now [0.8, 1.6]
+    * st.dispose([value, grads]);
    */
   applyGradients(pairs: readonly (readonly [Tensor | null, Variable])[]): void {
     const where = `${this.name}.applyGradients`;
@@ -343,6 +363,7 @@ export abstract class Optimizer implements Serializable {
     return config;
   }
 
+  /** The name it is saved under (`className`, or its registered name). */
   getClassName(): string {
     return classNameOf(this, 'optimizer');
   }

@@ -27,9 +27,13 @@ export interface RMSpropArgs extends OptimizerArgs {
  */
 export class RMSprop extends Optimizer {
   static override readonly className: string = 'RMSprop';
+  /** Decay of the moving average of squared gradients. */
   readonly rho: number;
+  /** Momentum (0: none). */
   readonly momentum: number;
+  /** Added inside the square root. */
   readonly epsilon: number;
+  /** Whether the gradient's variance is used instead of its second moment. */
   readonly centered: boolean;
 
   constructor(args?: number | RMSpropArgs) {

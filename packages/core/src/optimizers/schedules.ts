@@ -20,12 +20,15 @@ function finite(where: string, name: string, value: number): number {
 
 /** Arguments of {@link ExponentialDecay} and {@link InverseTimeDecay}. */
 interface PeriodDecayArgs {
+  /** The learning rate at step 0. */
   initialLearningRate: number;
   /** Steps per decay period, > 0. */
   decaySteps: number;
+  /** The decay factor per period. */
   decayRate: number;
   /** Decay in whole periods (`floor(step / decaySteps)`), default false. */
   staircase?: boolean;
+  /** The schedule's name. */
   name?: string;
 }
 
@@ -34,10 +37,15 @@ interface PeriodDecayArgs {
  * differ only in the formula applied to the number of decay periods.
  */
 abstract class PeriodDecay extends LearningRateSchedule {
+  /** The learning rate at step 0. */
   readonly initialLearningRate: number;
+  /** Steps per decay period. */
   readonly decaySteps: number;
+  /** The decay factor per period. */
   readonly decayRate: number;
+  /** Whether the decay happens in whole periods. */
   readonly staircase: boolean;
+  /** The schedule's name. */
   readonly name: string;
 
   protected constructor(where: string, args: PeriodDecayArgs) {
@@ -55,6 +63,7 @@ abstract class PeriodDecay extends LearningRateSchedule {
     return this.staircase ? Math.floor(p) : p;
   }
 
+  /** The constructor arguments that rebuild this schedule (JSON only). */
   getConfig(): ConfigDict {
     return { initialLearningRate: this.initialLearningRate, decaySteps: this.decaySteps, decayRate: this.decayRate, staircase: this.staircase, name: this.name };
   }
@@ -100,6 +109,7 @@ export interface PiecewiseConstantDecayArgs {
   boundaries: readonly number[];
   /** One more value than boundaries. */
   values: readonly number[];
+  /** The schedule's name. */
   name?: string;
 }
 
@@ -109,8 +119,11 @@ export interface PiecewiseConstantDecayArgs {
  */
 export class PiecewiseConstantDecay extends LearningRateSchedule {
   static override readonly className: string = 'PiecewiseConstantDecay';
+  /** Step numbers where the rate changes. */
   readonly boundaries: readonly number[];
+  /** The rate before the first boundary, between boundaries, and after the last. */
   readonly values: readonly number[];
+  /** The schedule's name. */
   readonly name: string;
 
   constructor(args: PiecewiseConstantDecayArgs) {
@@ -136,6 +149,7 @@ export class PiecewiseConstantDecay extends LearningRateSchedule {
     return this.values[i === -1 ? this.values.length - 1 : i]!;
   }
 
+  /** The constructor arguments that rebuild this schedule (JSON only). */
   getConfig(): ConfigDict {
     return { boundaries: [...this.boundaries], values: [...this.values], name: this.name };
   }
@@ -144,6 +158,7 @@ registerClass('schedule', PiecewiseConstantDecay);
 
 /** Arguments of `PolynomialDecay`. */
 export interface PolynomialDecayArgs {
+  /** The learning rate at step 0. */
   initialLearningRate: number;
   /** Steps to reach `endLearningRate`, > 0. */
   decaySteps: number;
@@ -153,6 +168,7 @@ export interface PolynomialDecayArgs {
   power?: number;
   /** Restart the decay every `decaySteps`-multiple (default false: stay at the end rate). */
   cycle?: boolean;
+  /** The schedule's name. */
   name?: string;
 }
 
@@ -162,11 +178,17 @@ export interface PolynomialDecayArgs {
  */
 export class PolynomialDecay extends LearningRateSchedule {
   static override readonly className: string = 'PolynomialDecay';
+  /** The learning rate at step 0. */
   readonly initialLearningRate: number;
+  /** Steps to reach `endLearningRate`. */
   readonly decaySteps: number;
+  /** The rate at the end of the decay. */
   readonly endLearningRate: number;
+  /** The polynomial's power. */
   readonly power: number;
+  /** Whether the decay restarts every `decaySteps`-multiple. */
   readonly cycle: boolean;
+  /** The schedule's name. */
   readonly name: string;
 
   constructor(args: PolynomialDecayArgs) {
@@ -188,6 +210,7 @@ export class PolynomialDecay extends LearningRateSchedule {
     return (this.initialLearningRate - this.endLearningRate) * (1 - s / d) ** this.power + this.endLearningRate;
   }
 
+  /** The constructor arguments that rebuild this schedule (JSON only). */
   getConfig(): ConfigDict {
     return {
       initialLearningRate: this.initialLearningRate, decaySteps: this.decaySteps, endLearningRate: this.endLearningRate,
@@ -199,6 +222,7 @@ registerClass('schedule', PolynomialDecay);
 
 /** Arguments of `CosineDecay`. */
 export interface CosineDecayArgs {
+  /** The learning rate at step 0. */
   initialLearningRate: number;
   /** Steps of the cosine decay (after the warmup), > 0. */
   decaySteps: number;
@@ -208,6 +232,7 @@ export interface CosineDecayArgs {
   warmupTarget?: number | null;
   /** Warmup length in steps (default 0). */
   warmupSteps?: number;
+  /** The schedule's name. */
   name?: string;
 }
 
@@ -219,11 +244,17 @@ export interface CosineDecayArgs {
  */
 export class CosineDecay extends LearningRateSchedule {
   static override readonly className: string = 'CosineDecay';
+  /** The learning rate at step 0. */
   readonly initialLearningRate: number;
+  /** Steps of the cosine decay (after the warmup). */
   readonly decaySteps: number;
+  /** The floor, as a fraction of the decay's starting rate. */
   readonly alpha: number;
+  /** The rate reached after the warmup, or null for no warmup. */
   readonly warmupTarget: number | null;
+  /** Warmup length in steps. */
   readonly warmupSteps: number;
+  /** The schedule's name. */
   readonly name: string;
 
   constructor(args: CosineDecayArgs) {
@@ -252,6 +283,7 @@ export class CosineDecay extends LearningRateSchedule {
     return this.decay(s - this.warmupSteps, this.warmupTarget);
   }
 
+  /** The constructor arguments that rebuild this schedule (JSON only). */
   getConfig(): ConfigDict {
     return {
       initialLearningRate: this.initialLearningRate, decaySteps: this.decaySteps, alpha: this.alpha,
@@ -263,6 +295,7 @@ registerClass('schedule', CosineDecay);
 
 /** Arguments of `CosineDecayRestarts`. */
 export interface CosineDecayRestartsArgs {
+  /** The learning rate at step 0. */
   initialLearningRate: number;
   /** Length of the first period, > 0. */
   firstDecaySteps: number;
@@ -272,6 +305,7 @@ export interface CosineDecayRestartsArgs {
   mMul?: number;
   /** The floor, as a fraction of `initialLearningRate` (default 0). */
   alpha?: number;
+  /** The schedule's name. */
   name?: string;
 }
 
@@ -282,11 +316,17 @@ export interface CosineDecayRestartsArgs {
  */
 export class CosineDecayRestarts extends LearningRateSchedule {
   static override readonly className: string = 'CosineDecayRestarts';
+  /** The learning rate at step 0. */
   readonly initialLearningRate: number;
+  /** Length of the first period. */
   readonly firstDecaySteps: number;
+  /** Growth of each period's length. */
   readonly tMul: number;
+  /** Factor of each restart's starting rate. */
   readonly mMul: number;
+  /** The floor, as a fraction of `initialLearningRate`. */
   readonly alpha: number;
+  /** The schedule's name. */
   readonly name: string;
 
   constructor(args: CosineDecayRestartsArgs) {
@@ -323,6 +363,7 @@ export class CosineDecayRestarts extends LearningRateSchedule {
     return this.initialLearningRate * ((1 - this.alpha) * cosine + this.alpha);
   }
 
+  /** The constructor arguments that rebuild this schedule (JSON only). */
   getConfig(): ConfigDict {
     return {
       initialLearningRate: this.initialLearningRate, firstDecaySteps: this.firstDecaySteps,

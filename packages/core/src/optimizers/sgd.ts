@@ -23,7 +23,9 @@ export interface SGDArgs extends OptimizerArgs {
  */
 export class SGD extends Optimizer {
   static override readonly className: string = 'SGD';
+  /** Momentum (0: plain SGD). */
   readonly momentum: number;
+  /** Whether Nesterov momentum is used. */
   readonly nesterov: boolean;
 
   constructor(args?: number | SGDArgs) {

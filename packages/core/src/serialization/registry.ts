@@ -13,7 +13,9 @@ export interface ConfigDict {
 
 /** `{className, config}`: how a registered object is written in a config. */
 export interface SerializedObject extends ConfigDict {
+  /** The registered class name. */
   className: string;
+  /** The object's `getConfig()`. */
   config: ConfigDict;
 }
 
@@ -22,13 +24,17 @@ export type SerializableKind = 'layer' | 'loss' | 'metric' | 'optimizer' | 'init
 
 /** The static side of a registrable class: a name and a way to rebuild from a config. */
 export interface SerializableClass<T = unknown> {
+  /** The name the class is registered and saved under. */
   readonly className: string;
+  /** Rebuilds an instance from `getConfig()`'s result. */
   fromConfig(config: ConfigDict): T;
 }
 
 /** An object that can describe itself as `{className, config}`. */
 export interface Serializable {
+  /** The name the object is saved under. */
   getClassName(): string;
+  /** The constructor arguments that rebuild the object (JSON only). */
   getConfig(): ConfigDict;
   /** What to write instead of `{getClassName(), getConfig()}`, for an equivalent form more readers understand. */
   serializedForm?(): SerializedObject | undefined;
@@ -40,7 +46,10 @@ const registry = new Map<SerializableKind, Map<string, SerializableClass>>();
  * Makes `cls` loadable by its `className` for configs of `kind` (e.g. a custom layer inside a
  * saved model).
  * @example
- * class Scale extends st.Layer { static override readonly className = 'Scale'; ... }
+ * class Scale extends st.Layer {
+ *   static override readonly className = 'Scale';
+ *   call(inputs: st.Tensor | st.Tensor[]): st.Tensor { return st.mul(st.layers.singleInput(inputs, this.name), 2); }
+ * }
  * st.registerClass('layer', Scale);
  */
 export function registerClass<T>(kind: SerializableKind, cls: SerializableClass<T>): void {

@@ -19,11 +19,20 @@ export interface StorageRecord {
 /**
  * An n-dimensional array on one backend. Ops never change a tensor; they return new ones.
  * Free it with `dispose()`, `using`, or by creating it inside `tidy`.
+  * @example
+  * const t = st.tensor([[1, 2, 3], [4, 5, 6]]);
+  * t.shape;                 // [2, 3]
+  * t.dtype;                 // 'float32'
+  * await t.data();          // Float32Array [1, 2, 3, 4, 5, 6]
+  * await t.array();         // [[1, 2, 3], [4, 5, 6]]
+  * t.dispose();
  */
 export class Tensor implements Disposable {
   /** Identity of the value; aliases held by gradient tapes share it. */
   readonly id: number;
+  /** Dimensions; `[]` for a scalar. */
   readonly shape: readonly number[];
+  /** Element type: `float32`, `int32` or `bool`. */
   readonly dtype: DType;
   /** Number of elements. */
   readonly size: number;
@@ -101,6 +110,7 @@ export class Tensor implements Disposable {
     engine().disposeTensor(this);
   }
 
+  /** Disposes the tensor at the end of a `using` block. */
   [Symbol.dispose](): void {
     this.dispose();
   }
@@ -116,9 +126,15 @@ export class Tensor implements Disposable {
 /**
  * A mutable tensor: model weights and optimizer state. Not freed by `tidy`; `assign` replaces its
  * value in place (same shape and dtype).
+  * @example
+  * const v = st.variable(st.zeros([2]), true, 'counter');
+  * v.assign(st.add(v, 1));    // v is now [1, 1]
+  * v.dispose();
  */
 export class Variable extends Tensor {
+  /** A unique name (`<layer>/<weight>` for layer weights). */
   readonly name: string;
+  /** Whether gradients flow to it (`variableGrads` collects trainable variables). */
   trainable: boolean;
 
   /** @internal Use `st.variable()`. */

@@ -32,7 +32,7 @@ Usage: strata-bench [options]
   --html FILE       write a self-contained HTML report with charts (inline SVG, no network)
   --markdown FILE   write a Markdown report (machine, command, tables), e.g. for docs/benchmarks.md
   --quick           small sizes and few repeats (for tests; figures are not meaningful)
-  --browser         also run the kernels suite in headless Chromium (/usr/bin/chromium or
+  --browser         also run the chosen suites in headless Chromium (/usr/bin/chromium or
                     STRATA_CHROMIUM) for wasm-simd, webgpu and webgl
   --help            this text
 

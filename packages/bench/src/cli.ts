@@ -56,12 +56,12 @@ export async function runBench(options: BenchOptions, io: BenchIo): Promise<Benc
   let browserName: string | undefined;
   if (browser !== undefined) {
     const b = await browser.runInBrowser({
-      backends: options.backends, anchors: options.anchors, quick: options.quick,
+      backends: options.backends, suites: options.suites, anchors: options.anchors, quick: options.quick,
       onTotal: (n) => progress.grow(n), onStep: (label) => progress.step(label), onNote: (m) => progress.note(m),
     });
     targets.push(...b.targets);
     unavailable.push(...b.unavailable);
-    if (b.suite !== undefined) suites.push(b.suite);
+    suites.push(...b.suites);
     browserName = b.browser;
   }
   progress.finish();

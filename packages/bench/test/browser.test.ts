@@ -1,15 +1,47 @@
-// --browser: the kernels suite runs inside headless Chromium (Debian's /usr/bin/chromium through
-// playwright-core) on the wasm-simd backend served as built ESM with an import map, and comes
-// back as its own suite with environment 'chromium'. No timing assertions.
+// --browser: the asked suites run inside headless Chromium (Debian's /usr/bin/chromium through
+// playwright-core) on the browser backends served as built ESM with an import map, and come back
+// as suites with environment 'chromium'. No timing assertions.
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../src/cli.js';
-import type { BenchReport } from '../src/types.js';
+import type { BenchReport, CaseReport, Target } from '../src/types.js';
 
 const CHROMIUM = process.env['STRATA_CHROMIUM'] ?? '/usr/bin/chromium';
 const missing = existsSync(CHROMIUM) ? '' : `${CHROMIUM} not found (install Debian's chromium; never npx playwright install)`;
+function run(args: readonly string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  return main(args, {
+    stdout: (s) => { out.push(s); },
+    stderr: { isTTY: false, write: (s: string) => { err.push(s); } },
+    command: 'test',
+  }).then((code) => ({ code, out: out.join(''), err: err.join('') }));
+}
+
+/** Every Strata target has a figure; every anchor a figure (and the matching ratio) or a reason. */
+function expectComplete(c: CaseReport, strata: readonly Target[], anchors: readonly Target[]): void {
+  for (const s of strata) {
+    const r = c.results[s.id];
+    expect(r?.ok, `${c.name} on ${s.id}: ${r && !r.ok ? r.error : 'missing'}`).toBe(true);
+    if (r === undefined || !r.ok) continue;
+    expect(r.value).toBeGreaterThan(0);
+    for (const a of anchors) {
+      const theirs = c.results[a.id];
+      expect(theirs, `${c.name} on ${a.id}`).toBeDefined();
+      if (theirs === undefined) continue;
+      if (!theirs.ok) {
+        expect(theirs.error.length).toBeGreaterThan(0);
+        continue;
+      }
+      expect(c.ratios[s.id]?.[a.id], `${c.name}: ${s.id} vs ${a.id}`).toBeCloseTo(theirs.value / r.value, 9);
+    }
+    // Ratios never cross environments.
+    expect(Object.keys(c.ratios[s.id] ?? {}).every((id) => id.startsWith('chromium/'))).toBe(true);
+  }
+}
+
 const dir = mkdtempSync(join(tmpdir(), 'strata-bench-browser-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -46,4 +78,44 @@ describe.skipIf(missing !== '')(`strata-bench --browser${missing ? ` (skipped: $
     ]);
     expect(out.join('')).toContain('== kernels (headless Chromium) ==');
   }, 100_000);
+
+  it('runs the training and e2e suites in Chromium on wasm-simd and webgpu, with MNIST served locally and the TF.js anchors', async () => {
+    const file = join(dir, 'training-e2e.json');
+    const r = await run(['--backends', 'wasm-simd,webgpu', '--anchors', 'tfjs', '--suite', 'training,e2e', '--quick', '--browser', '--json', file]);
+    expect(r.code, r.err).toBe(0);
+    const report = JSON.parse(readFileSync(file, 'utf8')) as BenchReport;
+    const inBrowser = report.targets.filter((t) => t.environment === 'chromium');
+    const strata = inBrowser.filter((t) => t.library === 'strata');
+    const anchors = inBrowser.filter((t) => t.anchor);
+    expect(strata.map((t) => t.id)).toContain('chromium/strata:wasm-simd');
+    if (!strata.some((t) => t.id === 'chromium/strata:webgpu')) {
+      console.warn(`webgpu not measured in Chromium: ${report.unavailable.filter((u) => u.name === 'webgpu').map((u) => `${u.environment}: ${u.reason}`).join('; ')}`);
+    }
+    // No memory-copy yardstick outside the kernels suite.
+    expect(inBrowser.some((t) => t.library === 'reference')).toBe(false);
+    const suites = report.suites.filter((s) => s.environment === 'chromium');
+    expect(suites.map((s) => s.name)).toEqual(['training', 'e2e']);
+    const [training, e2e] = suites as [typeof suites[0], typeof suites[0]];
+    expect(training.cases.map((c) => c.name)).toEqual(report.suites.find((s) => s.name === 'training' && s.environment === 'node')!.cases.map((c) => c.name));
+    expect(training.cases).toHaveLength(4);
+    expect(e2e.cases).toHaveLength(2);
+    for (const c of [...training.cases, ...e2e.cases]) expectComplete(c, strata, anchors);
+    for (const c of e2e.cases) {
+      for (const s of strata) {
+        const res = c.results[s.id];
+        expect(res?.ok && res.note).toMatch(/^timed on \d+ images/);
+      }
+    }
+    // TensorFlow.js' browser bundles (tfjs-layers included) are the anchors of the Keras-API models.
+    if (anchors.some((a) => a.id === 'chromium/tfjs:cpu')) {
+      const mlp = training.cases.find((c) => c.name.includes('MLP'))!;
+      expect(mlp.ratios['chromium/strata:wasm-simd']?.['chromium/tfjs:cpu']).toBeGreaterThan(0);
+      const epoch = e2e.cases.find((c) => c.name.includes('MLP'))!;
+      expect(epoch.ratios['chromium/strata:wasm-simd']?.['chromium/tfjs:cpu']).toBeGreaterThan(0);
+    } else {
+      console.warn(`TensorFlow.js not measured in Chromium: ${report.unavailable.filter((u) => u.environment === 'chromium').map((u) => `${u.name}: ${u.reason}`).join('; ')}`);
+    }
+    expect(r.out).toContain('== training (headless Chromium) ==');
+    expect(r.out).toContain('== e2e (headless Chromium) ==');
+  }, 180_000);
 });

@@ -68,7 +68,7 @@ describe('strata-bench CLI', () => {
       const anchors = report.targets.filter((t) => t.anchor);
       const strata = report.targets.filter((t) => t.library === 'strata');
       const all: CaseReport[] = report.suites.flatMap((s) => s.cases);
-      expect(all.length).toBeGreaterThanOrEqual(13 + 4 + 2);
+      expect(all.length).toBeGreaterThanOrEqual(14 + 4 + 2);
       for (const c of all.filter((k) => !k.name.startsWith('memory copy'))) {
         for (const s of strata) {
           const r = c.results[s.id];

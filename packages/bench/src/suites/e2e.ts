@@ -27,7 +27,14 @@ export interface E2eLimits { readonly images: number; readonly budgetS: number }
 export const FULL_LIMITS: E2eLimits = { images: 12800, budgetS: 30 };
 export const QUICK_LIMITS: E2eLimits = { images: 64, budgetS: 1 };
 
-interface MnistArrays { readonly images: Float32Array; readonly labels: Int32Array; readonly count: number }
+/** The first images of MNIST's training split, as @strata/datasets' loadMnist returns them (pixels in [0, 1]). */
+export interface MnistArrays { readonly images: Float32Array; readonly labels: Int32Array; readonly count: number }
+
+/**
+ * Loads the first `count` MNIST training images. Node reads the IDX files through
+ * @strata/datasets; the browser page fetches the same files from the local server.
+ */
+export type MnistLoader = (count: number) => Promise<MnistArrays>;
 
 interface FitModel extends Trainable {
   fit(x: unknown, y: unknown, args: Record<string, unknown>): Promise<unknown>;
@@ -123,9 +130,9 @@ function epochCase(key: 'mlp' | 'cnn', limits: E2eLimits, data: () => Promise<Mn
   };
 }
 
-export function e2eCases(quick: boolean): CaseDef[] {
+export function e2eCases(quick: boolean, load: MnistLoader = loadImages): CaseDef[] {
   const limits = quick ? QUICK_LIMITS : FULL_LIMITS;
   let cached: Promise<MnistArrays> | undefined;
-  const data = () => (cached ??= loadImages(limits.images));
+  const data = () => (cached ??= load(limits.images));
   return [epochCase('mlp', limits, data), epochCase('cnn', limits, data)];
 }

@@ -26,6 +26,8 @@ export const KERNELS_METHOD =
 
 interface Sizes {
   readonly matMul: readonly number[];
+  /** Batched matMul with the second operand transposed (attention scores: Q·Kᵀ per head). */
+  readonly batchedMatMul: { readonly batch: number; readonly rows: number; readonly depth: number };
   readonly conv: { readonly n: number; readonly h: number; readonly w: number; readonly c: number; readonly f: number };
   readonly elements: number;
   readonly rows: number;
@@ -36,6 +38,7 @@ interface Sizes {
 
 export const FULL_SIZES: Sizes = {
   matMul: [256, 512, 1024],
+  batchedMatMul: { batch: 8, rows: 256, depth: 64 },
   conv: { n: 8, h: 32, w: 32, c: 32, f: 64 },
   elements: 4 * 1024 * 1024,
   rows: 2048,
@@ -46,6 +49,7 @@ export const FULL_SIZES: Sizes = {
 
 export const QUICK_SIZES: Sizes = {
   matMul: [32, 64],
+  batchedMatMul: { batch: 2, rows: 12, depth: 5 },
   conv: { n: 2, h: 8, w: 8, c: 4, f: 8 },
   elements: 4096,
   rows: 64,
@@ -90,7 +94,13 @@ function ortLib(ctx: PrepareContext): OrtLib {
 
 /** One ONNX session per case; each run feeds the same inputs (onnxruntime copies results out). */
 async function onnxJob(ort: OrtLib, graph: OnnxGraph, feeds: Readonly<Record<string, Float32Array>>): Promise<Job> {
-  const session = await ort.InferenceSession.create(encodeOnnxModel(graph), { executionProviders: ['cpu'], graphOptimizationLevel: 'all' });
+  // No spinning: onnxruntime's idle worker threads otherwise busy-wait for a while after each run,
+  // on the cores that whatever is timed next needs.
+  const session = await ort.InferenceSession.create(encodeOnnxModel(graph), {
+    executionProviders: ['cpu'],
+    graphOptimizationLevel: 'all',
+    extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
+  });
   const tensors: Record<string, InstanceType<OrtLib['Tensor']>> = {};
   for (const v of graph.inputs) tensors[v.name] = new ort.Tensor('float32', feeds[v.name]!, [...v.shape]);
   return {
@@ -129,6 +139,33 @@ function matMulCase(n: number): CaseDef {
         initializers: [{ name: 'b', shape: [n, n], values: bv() }],
         outputs: [{ name: 'y', shape: [n, n] }],
       }, { a: a() }),
+    },
+  };
+}
+
+/** `batch` products of [rows, depth] · [rows, depth]ᵀ, as attention scores are computed. */
+function batchedMatMulCase(g: Sizes['batchedMatMul']): CaseDef {
+  const { batch, rows, depth } = g;
+  const shape = [batch, rows, depth];
+  const a = () => randomFloats(batch * rows * depth, 6);
+  const bv = () => randomFloats(batch * rows * depth, 7);
+  return {
+    name: `matMul batched ${batch}×${rows}×${depth} · (${batch}×${rows}×${depth})ᵀ`,
+    unit: 'GFLOP/s',
+    work: { flops: 2 * batch * rows * rows * depth },
+    prepare: {
+      strata: (ctx) => {
+        const b = strataBackend(ctx);
+        const x = put(b, a(), shape);
+        const y = put(b, bv(), shape);
+        return kernelJob(b, [x, y], () => b.matMul(x, y, false, true));
+      },
+      tfjs: (ctx) => {
+        const tf = tfLib(ctx);
+        const x = tf.tensor3d(a(), shape as [number, number, number]);
+        const y = tf.tensor3d(bv(), shape as [number, number, number]);
+        return tfJob(tf, [x, y], () => tf.matMul(x, y, false, true));
+      },
     },
   };
 }
@@ -370,6 +407,7 @@ export function kernelCases(quick: boolean): CaseDef[] {
   const s = quick ? QUICK_SIZES : FULL_SIZES;
   return [
     ...s.matMul.map(matMulCase),
+    batchedMatMulCase(s.batchedMatMul),
     ...(['forward', 'backpropInput', 'backpropFilter'] as const).map((k) => convCase(k, s.conv)),
     copyCase(s.elements),
     ...(['add', 'relu', 'exp'] as const).map((op) => elementwiseCase(op, s.elements)),

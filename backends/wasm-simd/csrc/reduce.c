@@ -32,11 +32,33 @@ static double f64_sum(const float *x, int n, int step) {
   return total;
 }
 
+/*
+ * Four accumulators: V8 lowers the NaN-propagating f32x4.max/min to a chain of ~8 x86
+ * instructions, so one accumulator is bound by that latency, not by memory.
+ */
 static float f32_maxmin(const float *x, int n, int is_max) {
   v128_t acc = SPLAT(is_max ? -__builtin_inff() : __builtin_inff());
+  v128_t a1 = acc, a2 = acc, a3 = acc;
   int i = 0;
-  if (is_max) for (; i + 4 <= n; i += 4) acc = wasm_f32x4_max(acc, wasm_v128_load(x + i));
-  else for (; i + 4 <= n; i += 4) acc = wasm_f32x4_min(acc, wasm_v128_load(x + i));
+  if (is_max) {
+    for (; i + 16 <= n; i += 16) {
+      acc = wasm_f32x4_max(acc, wasm_v128_load(x + i));
+      a1 = wasm_f32x4_max(a1, wasm_v128_load(x + i + 4));
+      a2 = wasm_f32x4_max(a2, wasm_v128_load(x + i + 8));
+      a3 = wasm_f32x4_max(a3, wasm_v128_load(x + i + 12));
+    }
+    acc = wasm_f32x4_max(wasm_f32x4_max(acc, a1), wasm_f32x4_max(a2, a3));
+    for (; i + 4 <= n; i += 4) acc = wasm_f32x4_max(acc, wasm_v128_load(x + i));
+  } else {
+    for (; i + 16 <= n; i += 16) {
+      acc = wasm_f32x4_min(acc, wasm_v128_load(x + i));
+      a1 = wasm_f32x4_min(a1, wasm_v128_load(x + i + 4));
+      a2 = wasm_f32x4_min(a2, wasm_v128_load(x + i + 8));
+      a3 = wasm_f32x4_min(a3, wasm_v128_load(x + i + 12));
+    }
+    acc = wasm_f32x4_min(wasm_f32x4_min(acc, a1), wasm_f32x4_min(a2, a3));
+    for (; i + 4 <= n; i += 4) acc = wasm_f32x4_min(acc, wasm_v128_load(x + i));
+  }
   float r;
   if (is_max) {
     r = hmax(acc);

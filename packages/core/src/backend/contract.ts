@@ -276,37 +276,37 @@ export const OPTIONAL_KERNEL_NAMES: readonly OptionalKernelName[] = [
  * A backend: storage plus kernels. Register it with `registerBackend`.
  */
 export interface Backend extends RequiredKernels, Partial<OptionalKernels> {
-  /** {@inheritDoc OptionalKernels.conv2d} */
+  /** {@inheritDoc @strata/core!OptionalKernels.conv2d} */
   conv2d?: OptionalKernels['conv2d'];
-  /** {@inheritDoc OptionalKernels.conv2dBackpropInput} */
+  /** {@inheritDoc @strata/core!OptionalKernels.conv2dBackpropInput} */
   conv2dBackpropInput?: OptionalKernels['conv2dBackpropInput'];
-  /** {@inheritDoc OptionalKernels.conv2dBackpropFilter} */
+  /** {@inheritDoc @strata/core!OptionalKernels.conv2dBackpropFilter} */
   conv2dBackpropFilter?: OptionalKernels['conv2dBackpropFilter'];
-  /** {@inheritDoc OptionalKernels.depthwiseConv2d} */
+  /** {@inheritDoc @strata/core!OptionalKernels.depthwiseConv2d} */
   depthwiseConv2d?: OptionalKernels['depthwiseConv2d'];
-  /** {@inheritDoc OptionalKernels.maxPool} */
+  /** {@inheritDoc @strata/core!OptionalKernels.maxPool} */
   maxPool?: OptionalKernels['maxPool'];
-  /** {@inheritDoc OptionalKernels.maxPoolBackprop} */
+  /** {@inheritDoc @strata/core!OptionalKernels.maxPoolBackprop} */
   maxPoolBackprop?: OptionalKernels['maxPoolBackprop'];
-  /** {@inheritDoc OptionalKernels.avgPool} */
+  /** {@inheritDoc @strata/core!OptionalKernels.avgPool} */
   avgPool?: OptionalKernels['avgPool'];
-  /** {@inheritDoc OptionalKernels.avgPoolBackprop} */
+  /** {@inheritDoc @strata/core!OptionalKernels.avgPoolBackprop} */
   avgPoolBackprop?: OptionalKernels['avgPoolBackprop'];
-  /** {@inheritDoc OptionalKernels.softmax} */
+  /** {@inheritDoc @strata/core!OptionalKernels.softmax} */
   softmax?: OptionalKernels['softmax'];
-  /** {@inheritDoc OptionalKernels.logSoftmax} */
+  /** {@inheritDoc @strata/core!OptionalKernels.logSoftmax} */
   logSoftmax?: OptionalKernels['logSoftmax'];
-  /** {@inheritDoc OptionalKernels.layerNorm} */
+  /** {@inheritDoc @strata/core!OptionalKernels.layerNorm} */
   layerNorm?: OptionalKernels['layerNorm'];
-  /** {@inheritDoc OptionalKernels.batchNorm} */
+  /** {@inheritDoc @strata/core!OptionalKernels.batchNorm} */
   batchNorm?: OptionalKernels['batchNorm'];
-  /** {@inheritDoc OptionalKernels.fusedMatMul} */
+  /** {@inheritDoc @strata/core!OptionalKernels.fusedMatMul} */
   fusedMatMul?: OptionalKernels['fusedMatMul'];
-  /** {@inheritDoc OptionalKernels.attention} */
+  /** {@inheritDoc @strata/core!OptionalKernels.attention} */
   attention?: OptionalKernels['attention'];
-  /** {@inheritDoc OptionalKernels.adamUpdate} */
+  /** {@inheritDoc @strata/core!OptionalKernels.adamUpdate} */
   adamUpdate?: OptionalKernels['adamUpdate'];
-  /** {@inheritDoc OptionalKernels.sgdUpdate} */
+  /** {@inheritDoc @strata/core!OptionalKernels.sgdUpdate} */
   sgdUpdate?: OptionalKernels['sgdUpdate'];
   /** The name it registers under, e.g. `'cpu'`. */
   readonly name: string;

@@ -5,23 +5,9 @@
  */
 import type { Shape } from '@strata/core';
 
-/** Number of elements of a shape (1 for a scalar). */
-export function sizeOf(shape: Shape): number {
-  let n = 1;
-  for (const d of shape) n *= d;
-  return n;
-}
-
-/** Row-major strides: how far apart neighbours along each dim are in the flat buffer. */
-export function stridesOf(shape: Shape): number[] {
-  const strides = new Array<number>(shape.length);
-  let step = 1;
-  for (let d = shape.length - 1; d >= 0; d--) {
-    strides[d] = step;
-    step *= shape[d]!;
-  }
-  return strides;
-}
+// Core exports the basic shape arithmetic; a backend may use it (it depends on core anyway).
+export { sizeOf, stridesOf } from '@strata/core';
+import { sizeOf, stridesOf } from '@strata/core';
 
 /**
  * For each element of `shape` (row-major), its flat index `offset + Σ coord[d]·strides[d]`.

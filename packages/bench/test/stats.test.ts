@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { QUICK_PLAN, quantile, summarise, timeJob } from '../src/stats.js';
+import { FIRST_CALL_GRACE, QUICK_PLAN, quantile, summarise, timeJob } from '../src/stats.js';
 import { figure, ratiosOf, speedRatio } from '../src/runner.js';
 import type { CaseResult, Target } from '../src/types.js';
 
@@ -25,6 +25,27 @@ describe('statistics', () => {
     expect(t.callsPerRepeat).toBeGreaterThan(1);
     expect(calls).toBeGreaterThanOrEqual(t.warmup + t.repeats * t.callsPerRepeat);
     expect(t.medianMs).toBeGreaterThan(0);
+  });
+
+  it('gives a slow first call (shader compilation) a second try, and times a call that stays slow once', async () => {
+    const plan = { ...QUICK_PLAN, slowMs: 30 };
+    const busy = (ms: number) => { const end = performance.now() + ms; while (performance.now() < end) { /* spin */ } };
+    // First call slow, later calls fast: timed normally from the later calls.
+    let calls = 0;
+    const compiled = await timeJob(() => { busy(calls++ === 0 ? 45 : 1); }, plan);
+    expect(compiled.single).toBe(false);
+    expect(compiled.maxMs).toBeLessThan(45);
+    // Every call slow: the second call is the single figure.
+    const times: number[] = [];
+    const slow = await timeJob(() => { const t = performance.now(); busy(times.length === 0 ? 50 : 40); times.push(performance.now() - t); }, plan);
+    expect(slow).toMatchObject({ single: true, repeats: 1, warmup: 2 });
+    expect(slow.medianMs).toBeGreaterThanOrEqual(40);
+    expect(slow.medianMs).toBeLessThan(50);
+    // A first call far over the limit is not repeated.
+    let once = 0;
+    const huge = await timeJob(() => { once++; busy(plan.slowMs * FIRST_CALL_GRACE + 10); }, plan);
+    expect(huge).toMatchObject({ single: true, warmup: 1 });
+    expect(once).toBe(1);
   });
 });
 

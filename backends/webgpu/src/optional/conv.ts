@@ -19,6 +19,7 @@ import { ELEMENTWISE_WG, bindings, entryPoint, flatIndex } from '../wgsl.js';
 import { checkFloatInputs, paramLets } from './common.js';
 import { conv2dBackpropFilterDirect, conv2dBackpropInputDirect, conv2dDirect } from './conv-direct.js';
 import { GEOMETRY, convGeometry, geometryParams, geometryShader } from './conv-geometry.js';
+import type { ConvGeometry } from './conv-geometry.js';
 import { gemm } from './gemm.js';
 
 const LETS = paramLets(GEOMETRY, 'EXTRA', true);
@@ -31,6 +32,14 @@ export type ConvolutionMode = 'auto' | 'implicit-gemm' | 'direct';
 
 function useDirect(rt: WebGPURuntime, mode: ConvolutionMode): boolean {
   return mode === 'direct' || (mode === 'auto' && rt.isFallback);
+}
+
+/** A backprop's dy must have the shape of the conv2d output that `g` describes. */
+function checkDy(kernel: string, dy: TensorInfo, g: ConvGeometry, operands: string): void {
+  const expected = [g.n, g.oh, g.ow, g.f];
+  if (dy.shape.join() !== expected.join()) {
+    throw new Error(`webgpu ${kernel}: dy ${shapeToString(dy.shape)} does not match the conv2d output ${shapeToString(expected)} of ${operands}`);
+  }
 }
 
 export function conv2d(rt: WebGPURuntime, x: TensorInfo, filter: TensorInfo, attrs: Conv2DAttrs, mode: ConvolutionMode = 'auto'): GpuTensorInfo {
@@ -69,10 +78,7 @@ export function conv2d(rt: WebGPURuntime, x: TensorInfo, filter: TensorInfo, att
 export function conv2dBackpropInput(rt: WebGPURuntime, dy: TensorInfo, filter: TensorInfo, inputShape: Shape, attrs: Conv2DAttrs, mode: ConvolutionMode = 'auto'): GpuTensorInfo {
   checkFloatInputs(rt, 'conv2dBackpropInput', { dy, filter });
   const g = convGeometry('conv2dBackpropInput', inputShape, filter.shape, attrs);
-  const expected = [g.n, g.oh, g.ow, g.f];
-  if (dy.shape.join() !== expected.join()) {
-    throw new Error(`webgpu conv2dBackpropInput: dy ${shapeToString(dy.shape)} does not match the conv2d output ${shapeToString(expected)} of input ${shapeToString(inputShape)} and filter ${shapeToString(filter.shape)}`);
-  }
+  checkDy('conv2dBackpropInput', dy, g, `input ${shapeToString(inputShape)} and filter ${shapeToString(filter.shape)}`);
   const out = rt.output('conv2dBackpropInput', inputShape, 'float32');
   try {
     if (useDirect(rt, mode)) {
@@ -112,10 +118,7 @@ export function conv2dBackpropInput(rt: WebGPURuntime, dy: TensorInfo, filter: T
 export function conv2dBackpropFilter(rt: WebGPURuntime, x: TensorInfo, dy: TensorInfo, filterShape: Shape, attrs: Conv2DAttrs, mode: ConvolutionMode = 'auto'): GpuTensorInfo {
   checkFloatInputs(rt, 'conv2dBackpropFilter', { x, dy });
   const g = convGeometry('conv2dBackpropFilter', x.shape, filterShape, attrs);
-  const expected = [g.n, g.oh, g.ow, g.f];
-  if (dy.shape.join() !== expected.join()) {
-    throw new Error(`webgpu conv2dBackpropFilter: dy ${shapeToString(dy.shape)} does not match the conv2d output ${shapeToString(expected)} of x ${shapeToString(x.shape)} and filter ${shapeToString(filterShape)}`);
-  }
+  checkDy('conv2dBackpropFilter', dy, g, `x ${shapeToString(x.shape)} and filter ${shapeToString(filterShape)}`);
   const out = rt.output('conv2dBackpropFilter', filterShape, 'float32');
   try {
     if (useDirect(rt, mode)) {

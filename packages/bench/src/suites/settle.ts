@@ -28,14 +28,22 @@ export async function settleKernel(backend: Backend, out: TensorInfo): Promise<v
   }
 }
 
-/** Reads one element of a Strata tensor through core, then disposes it. */
-export async function settleTensor(st: StrataLib, t: Tensor): Promise<void> {
+/** What reading one element needs of a tensor, in either library. */
+interface Readable {
+  readonly rank: number;
+  readonly shape: readonly number[];
+  data(): Promise<unknown>;
+  dispose(): void;
+}
+
+/** Reads one element of `t` (a one-element slice, then a read), then disposes both. */
+async function readOneElement<T extends Readable>(t: T, slice: (t: T, begin: number[], size: number[]) => T): Promise<void> {
   try {
     if (t.rank === 0) {
       await t.data();
       return;
     }
-    const one = st.slice(t, t.shape.map(() => 0), t.shape.map(() => 1));
+    const one = slice(t, t.shape.map(() => 0), t.shape.map(() => 1));
     try {
       await one.data();
     } finally {
@@ -44,6 +52,11 @@ export async function settleTensor(st: StrataLib, t: Tensor): Promise<void> {
   } finally {
     t.dispose();
   }
+}
+
+/** Reads one element of a Strata tensor through core, then disposes it. */
+export function settleTensor(st: StrataLib, t: Tensor): Promise<void> {
+  return readOneElement(t, (x, begin, size) => st.slice(x, begin, size));
 }
 
 /**
@@ -59,18 +72,5 @@ export async function settleTf(tf: TfLib, t: TfTensor): Promise<void> {
     t.dispose();
     return;
   }
-  try {
-    if (t.rank === 0) {
-      await t.data();
-      return;
-    }
-    const one = tf.slice(t, t.shape.map(() => 0), t.shape.map(() => 1));
-    try {
-      await one.data();
-    } finally {
-      one.dispose();
-    }
-  } finally {
-    t.dispose();
-  }
+  return readOneElement(t, (x, begin, size) => tf.slice(x, begin, size));
 }

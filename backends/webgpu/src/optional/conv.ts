@@ -24,6 +24,12 @@ import { gemm } from './gemm.js';
 
 const LETS = paramLets(GEOMETRY, 'EXTRA', true);
 
+/** WGSL: x (in0) at the input pixel that output pixel (n, oy, ox) sees through tap (ky, kx), channel ci; 0 in the padding. */
+const INPUT_TAP = `
+  let iy = oy * SH + ky * DH - PT; let ix = ox * SW + kx * DW - PL;
+  if (iy < 0 || iy >= H || ix < 0 || ix >= W) { return 0.0; }
+  return in0[u32(((n * H + iy) * W + ix) * C + ci)];`;
+
 /**
  * How the dense convolutions run: `implicit-gemm` (tiled, for hardware GPUs) or `direct` (one
  * thread per output, for software adapters; see conv-direct.ts). `auto` picks by adapter.
@@ -63,9 +69,7 @@ export function conv2d(rt: WebGPURuntime, x: TensorInfo, filter: TensorInfo, att
   let r = i32(row); let q = i32(kk);
   let ox = r % OW; let oy = (r / OW) % OH; let n = r / (OW * OH);
   let ci = q % C; let kx = (q / C) % KW; let ky = q / (C * KW);
-  let iy = oy * SH + ky * DH - PT; let ix = ox * SW + kx * DW - PL;
-  if (iy < 0 || iy >= H || ix < 0 || ix >= W) { return 0.0; }
-  return in0[u32(((n * H + iy) * W + ix) * C + ci)];`,
+${INPUT_TAP}`,
       loadB: 'return in1[kk * P[1] + col];',
       store: 'out0[row * P[1] + col] = acc;',
     });
@@ -137,9 +141,7 @@ export function conv2dBackpropFilter(rt: WebGPURuntime, x: TensorInfo, dy: Tenso
   let r = i32(row); let q = i32(kk);
   let ci = r % C; let kx = (r / C) % KW; let ky = r / (C * KW);
   let ox = q % OW; let oy = (q / OW) % OH; let n = q / (OW * OH);
-  let iy = oy * SH + ky * DH - PT; let ix = ox * SW + kx * DW - PL;
-  if (iy < 0 || iy >= H || ix < 0 || ix >= W) { return 0.0; }
-  return in0[u32(((n * H + iy) * W + ix) * C + ci)];`,
+${INPUT_TAP}`,
       loadB: 'return in1[kk * P[1] + col];',
       store: 'out0[row * P[1] + col] = acc;',
     });

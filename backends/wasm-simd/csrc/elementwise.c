@@ -75,7 +75,7 @@ INLINE v128_t unary_f32(int op, v128_t x) {
     case U_RECIPROCAL: return wasm_f32x4_div(SPLAT(1.0f), x);
     case U_TANH: return v_tanh(x);
     case U_SIGMOID: return v_sigmoid(x);
-    case U_RELU: return wasm_f32x4_max(x, SPLAT(0.0f)); /* max propagates NaN */
+    case U_RELU: return v_relu(x);
     case U_ERF: return v_erf(x);
     case U_FLOOR: return wasm_f32x4_floor(x);
     case U_CEIL: return wasm_f32x4_ceil(x);

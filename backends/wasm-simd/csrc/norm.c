@@ -94,7 +94,7 @@ enum { ACT_LINEAR, ACT_RELU, ACT_SIGMOID, ACT_TANH };
 
 INLINE v128_t activate(v128_t v, int act) {
   switch (act) {
-    case ACT_RELU: return wasm_f32x4_max(v, SPLAT(0.0f));
+    case ACT_RELU: return v_relu(v);
     case ACT_SIGMOID: return v_sigmoid(v);
     case ACT_TANH: return v_tanh(v);
     default: return v;

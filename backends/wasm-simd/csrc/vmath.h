@@ -185,6 +185,16 @@ INLINE v128_t v_erf(v128_t x) {
   return v_copysign(r, x);
 }
 
+/*
+ * max(x, 0) with NaN kept and −0 → +0. wasm's f32x4.max has exactly these semantics, but x86 has
+ * no such instruction and V8 expands it to ~7; pmax(x, 0) (x < 0 ? 0 : x, NaN passes as x) is one
+ * maxps, and adding +0 turns the −0 it lets through into +0 without changing anything else.
+ */
+INLINE v128_t v_relu(v128_t x) {
+  v128_t zero = SPLAT(0.0f);
+  return wasm_f32x4_add(wasm_f32x4_pmax(x, zero), zero);
+}
+
 /* Horizontal helpers. */
 INLINE float hsum(v128_t v) {
   return wasm_f32x4_extract_lane(v, 0) + wasm_f32x4_extract_lane(v, 1) +

@@ -7,6 +7,7 @@ import type { BenchOptions } from './args.js';
 import { discover } from './discover.js';
 import { machineInfo } from './machine.js';
 import { Progress } from './progress.js';
+import { quiesceNode } from './quiesce.js';
 import type { ProgressStream } from './progress.js';
 import { htmlReport } from './report/html.js';
 import { markdownReport } from './report/markdown.js';
@@ -50,6 +51,7 @@ export async function runBench(options: BenchOptions, io: BenchIo): Promise<Benc
       maxCallMs: options.quick ? QUICK_MAX_CALL_MS : FULL_MAX_CALL_MS,
       quick: options.quick,
       onStep: (name, t) => progress.step(`${d.name}: ${name} — ${t.label}`),
+      quiesce: quiesceNode,
     });
     suites.push({ name: d.name, environment: 'node', cases: d.name === 'kernels' ? withCopyFractions(cases) : cases, method: SUITE_DEFS[d.name].method });
   }

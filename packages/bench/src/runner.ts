@@ -37,6 +37,12 @@ export interface RunOptions {
   readonly quick: boolean;
   /** Called before each (case, target) measurement. */
   readonly onStep?: (caseName: string, target: Target) => void;
+  /**
+   * Called after a target is activated and before its case is prepared: collects the garbage the
+   * previous target left, so the runtime's background GC threads do not compete with this one's
+   * threads for the cores while it is timed.
+   */
+  readonly quiesce?: () => Promise<void>;
 }
 
 /** The figure in `unit` for one call of `ms` milliseconds. */
@@ -96,12 +102,22 @@ export function ratiosOf(unit: Unit, results: Readonly<Record<string, CaseResult
   return out;
 }
 
-async function measureOne(def: CaseDef, ctx: PrepareContext, plan: TimingPlan): Promise<CaseResult | undefined> {
+/** Pause after a collection before timing, for the runtime's sweeper threads to finish. */
+const QUIESCE_PAUSE_MS = 100;
+
+/** A `RunOptions.quiesce` step: a full collection with the runtime's `gc` where it has one, then a pause. */
+export async function quiesceWith(gc: (() => void) | undefined): Promise<void> {
+  gc?.();
+  await new Promise((resolve) => setTimeout(resolve, QUIESCE_PAUSE_MS));
+}
+
+async function measureOne(def: CaseDef, ctx: PrepareContext, plan: TimingPlan, quiesce?: () => Promise<void>): Promise<CaseResult | undefined> {
   const custom = def.measure?.[ctx.target.library];
   const prepare = def.prepare[ctx.target.library];
   if (custom === undefined && prepare === undefined) return undefined;
   try {
     await activate(ctx.libs, ctx.target);
+    await quiesce?.();
     if (custom !== undefined) return await custom(ctx);
     const job = await prepare!(ctx);
     try {
@@ -131,7 +147,7 @@ export async function runCases(suite: SuiteName, defs: readonly CaseDef[], targe
         results[target.id] = { ok: false, error: `skipped: about ${(predictedMs / 1000).toFixed(0)} s per call predicted from the previous size (limit ${(options.maxCallMs / 1000).toFixed(0)} s)` };
         continue;
       }
-      const r = await measureOne(def, { libs, target, quick: options.quick }, options.plan);
+      const r = await measureOne(def, { libs, target, quick: options.quick }, options.plan, options.quiesce);
       if (r !== undefined) results[target.id] = r;
       if (r?.ok && def.family !== undefined) lastInFamily.set(key, r.value);
     }

@@ -6,7 +6,7 @@
  * exposes on `globalThis`.
  */
 import type { Libraries, StrataLib, TfLib, TflLib } from '../libraries.js';
-import { countSteps, runCases } from '../runner.js';
+import { countSteps, quiesceWith, runCases } from '../runner.js';
 import type { CaseDef } from '../runner.js';
 import { FULL_MAX_CALL_MS, FULL_PLAN, QUICK_MAX_CALL_MS, QUICK_PLAN } from '../stats.js';
 import { e2eCases } from '../suites/e2e.js';
@@ -144,6 +144,7 @@ export async function runPage(options: PageOptions): Promise<PageResult> {
       maxCallMs: options.quick ? QUICK_MAX_CALL_MS : FULL_MAX_CALL_MS,
       quick: options.quick,
       onStep: (name, t) => { void g.strataBenchStep?.(`chromium ${d.name}: ${name} — ${t.label}`); },
+      quiesce: () => quiesceWith((globalThis as { gc?: () => void }).gc),
     });
     suites.push({
       name: d.name,

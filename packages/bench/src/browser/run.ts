@@ -24,6 +24,8 @@ export const CHROMIUM_ARGS = [
   '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic',
   // WebGPU on SwiftShader (no GPU here), WebGL2 through ANGLE on SwiftShader.
   '--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
+  // window.gc, for the page's quiesce step between measurements (see src/quiesce.ts).
+  '--js-flags=--expose-gc',
 ];
 
 export function chromiumPath(): string {

@@ -55,7 +55,7 @@ int gemm_init_thread(int tid);
 typedef void (*gemm_pack_a_fn)(const void *ctx, int ic, int mc, int pc, int kc, float *dst);
 /* Each thread's GEMM B packing buffer (GEMM_PACK_B_FLOATS floats; gemm.c KC·NC): the direct
  * convolution kernels in conv.c pack their filter there. */
-#define GEMM_PACK_B_FLOATS (256 * 1024)
+#define GEMM_PACK_B_FLOATS (512 * 512)
 float *gemm_pack_b_buffer(int tid);
 void gemm_on_packed_a(int tid, int M, int N, int K, gemm_pack_a_fn pack, const void *ctx, const float *B, int rsB,
                       int csB, float *C, int ldc);

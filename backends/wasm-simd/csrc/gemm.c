@@ -14,14 +14,19 @@
 
 #define MR 4
 #define NR 8
+/*
+ * Blocking: a KC×NC = 512×512 block of B (1 MiB, shared by the threads) and an MC×KC = 64×512
+ * block of A per thread (128 KiB, in L2). Measured against 256/128/1024 in interleaved runs:
+ * equal on one thread, 1–5% faster on two (fewer passes over C, half as many barriers).
+ */
 #ifndef KC
-#define KC 256
+#define KC 512
 #endif
 #ifndef MC
-#define MC 128
+#define MC 64
 #endif
 #ifndef NC
-#define NC 1024
+#define NC 512
 #endif
 /* Tiles of C per thread in the threaded GEMM: more even out a core that is busy elsewhere. */
 #ifndef TILES_PER_THREAD

@@ -13,3 +13,4 @@ export { FAMILY_CHECKS, createContext, type CheckDef, type SuiteContext } from '
 export { kernelCases, executeCase, Rng, REQUIRED_KERNEL_ROWS, OPTIONAL_KERNEL_ROWS, type KernelCase, type CaseOutcome } from './cases/index.js';
 export { compare, type Expected, type Comparison, type Mismatch } from './compare.js';
 export * as oracle from './oracle/index.js';
+export { fitMemoryTrace, type FitMemoryTrace } from './fit-memory.js';

@@ -1,46 +1,22 @@
 // The wasm-simd backend in a browser: the whole conformance suite runs inside headless Chromium
-// (Debian's /usr/bin/chromium driven by playwright-core) on the built ESM of @strata/core,
-// @strata/conformance and this package, served by a tiny static server with an import map.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { createServer } from 'node:http';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { extname, join, resolve, sep } from 'node:path';
+// (@strata/conformance/browser: Debian's Chromium through playwright-core) on the built ESM of
+// @strata/core, @strata/conformance and this package, served with an import map.
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAMILIES, OPTIONAL_KERNEL_ROWS, REQUIRED_KERNEL_ROWS, selectedChecks } from '@strata/conformance';
 import type { ConformanceReport } from '@strata/conformance';
+import { chromiumMissing, modulePage, pageResult, serveFolders, withChromiumPage } from '@strata/conformance/browser';
+import type { StaticServer } from '@strata/conformance/browser';
 import { WasmBackend, instantiateStrata } from '@strata/backend-wasm';
 
-// STRATA_CHROMIUM names another binary (or a missing one, to check the skip path).
-const CHROMIUM = process.env['STRATA_CHROMIUM'] ?? '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-const skipReason = `${CHROMIUM} not found (install Debian's chromium: apt-get install -y chromium; never npx playwright install)`;
-if (!hasChromium) console.warn(`browser.test.ts skipped: ${skipReason}`);
+const skipReason = chromiumMissing();
+if (skipReason !== undefined) console.warn(`browser.test.ts skipped: ${skipReason}`);
 
 const pkgDir = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const repoRoot = resolve(pkgDir, '..', '..');
-
-/**
- * URL prefix → package folder, and the sub-paths of it that may be served. Nothing else in the
- * checkout is reachable, so a wrong import in the page fails loudly instead of finding a stray file.
- */
-const MOUNTS: Record<string, { dir: string; allow: readonly string[] }> = {
-  core: { dir: join(repoRoot, 'packages', 'core'), allow: ['dist/'] },
-  conformance: { dir: join(repoRoot, 'conformance'), allow: ['dist/'] },
-  'wasm-simd': { dir: pkgDir, allow: ['dist/', 'browser/', 'wasm/'] },
-};
-
-const TYPES: Record<string, string> = {
-  '.js': 'text/javascript; charset=utf-8',
-  '.html': 'text/html; charset=utf-8',
-  '.wasm': 'application/wasm',
-  '.map': 'application/json',
-};
+const PAGE = '/wasm-simd/browser/conformance.html';
 
 /** What the page's `run()` resolves to (see browser/conformance.js). */
 interface PageResult {
@@ -55,84 +31,38 @@ interface PageResult {
   readonly userAgent: string;
 }
 
-function filePath(urlPath: string): string | undefined {
-  const match = /^\/([^/]+)\/(.+)$/.exec(decodeURIComponent(urlPath));
-  const mount = match ? MOUNTS[match[1]!] : undefined;
-  if (match === null || mount === undefined) return undefined;
-  const rel = match[2]!;
-  if (!mount.allow.some((a) => (a.endsWith('/') ? rel.startsWith(a) : rel === a))) return undefined;
-  const full = resolve(mount.dir, rel);
-  // `..` segments must not climb out of the mount.
-  return full.startsWith(mount.dir + sep) ? full : undefined;
-}
-
-function startServer(): Promise<Server> {
-  const server = createServer((req, res) => {
-    const path = filePath(new URL(req.url ?? '/', 'http://localhost').pathname);
-    // COOP + COEP make the page crossOriginIsolated (SharedArrayBuffer, for worker threads later);
-    // CORP lets every served file load under require-corp.
-    const headers = {
-      'Cross-Origin-Opener-Policy': 'same-origin',
-      'Cross-Origin-Embedder-Policy': 'require-corp',
-      'Cross-Origin-Resource-Policy': 'same-origin',
-      'Cache-Control': 'no-store',
-    };
-    if (path === undefined) {
-      res.writeHead(404, headers).end('not served');
-      return;
-    }
-    readFile(path).then(
-      (body) => res.writeHead(200, { ...headers, 'Content-Type': TYPES[extname(path)] ?? 'application/octet-stream' }).end(body),
-      () => res.writeHead(404, headers).end('not found'),
-    );
-  });
-  return new Promise((ok, fail) => {
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => ok(server));
-  });
-}
-
 // Without Chromium the suite is skipped, never faked, and its name carries the reason.
-describe.skipIf(!hasChromium)(hasChromium ? 'wasm-simd in headless Chromium' : `wasm-simd in headless Chromium (skipped: ${skipReason})`, () => {
-  let server: Server | undefined;
-  let context: BrowserContext | undefined;
-  let profileDir: string | undefined;
-  const pageLog: string[] = [];
+describe.skipIf(skipReason !== undefined)(skipReason === undefined ? 'wasm-simd in headless Chromium' : `wasm-simd in headless Chromium (skipped: ${skipReason})`, () => {
+  let server: StaticServer | undefined;
 
   beforeAll(async () => {
     const needed = ['packages/core/dist/index.js', 'conformance/dist/index.js', 'backends/wasm-simd/dist/index.js', 'backends/wasm-simd/wasm/strata.wasm'];
     const missing = needed.filter((p) => !existsSync(join(repoRoot, p)));
     if (missing.length > 0) throw new Error(`browser test needs built files (run npm run build): missing ${missing.join(', ')}`);
-    server = await startServer();
-    // A fresh profile per run: launchPersistentContext is how playwright-core takes a user data dir.
-    profileDir = mkdtempSync(join(tmpdir(), 'strata-chromium-'));
-    context = await chromium.launchPersistentContext(profileDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+    server = await serveFolders({
+      core: { dir: join(repoRoot, 'packages', 'core'), allow: ['dist/'] },
+      conformance: { dir: join(repoRoot, 'conformance'), allow: ['dist/'] },
+      'wasm-simd': { dir: pkgDir, allow: ['dist/', 'browser/', 'wasm/'] },
+    }, {
+      [PAGE]: modulePage('Strata wasm-simd conformance', {
+        '@strata/core': '/core/dist/index.js',
+        '@strata/conformance': '/conformance/dist/index.js',
+        '@strata/backend-wasm': '/wasm-simd/dist/index.js',
+      }, '/wasm-simd/browser/conformance.js', 'strataConformance'),
     });
   }, 30_000);
 
-  afterAll(async () => {
-    await context?.close();
-    await new Promise<void>((done) => (server ? server.close(() => done()) : done()));
-    if (profileDir !== undefined) rmSync(profileDir, { recursive: true, force: true });
-  });
+  afterAll(async () => { await server?.close(); });
 
   it('passes every conformance check and covers every required and declared optional kernel', async () => {
-    if (context === undefined || server === undefined) throw new Error('browser not started (see beforeAll)');
-    const { port } = server.address() as AddressInfo;
-    const page = await context.newPage();
-    page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') pageLog.push(`${m.type()}: ${m.text()}`); });
-    page.on('pageerror', (e) => pageLog.push(`pageerror: ${e.message}`));
-    await page.goto(`http://127.0.0.1:${port}/wasm-simd/browser/conformance.html`);
-    await page.waitForFunction(() => 'strataConformance' in globalThis, undefined, { timeout: 10_000 });
-    const result = await page.evaluate(() => (globalThis as unknown as { strataConformance: Promise<PageResult> }).strataConformance);
+    if (server === undefined) throw new Error('server not started (see beforeAll)');
+    const origin = server.origin;
+    const [result, pageLog] = await withChromiumPage([], async (page, log) => [await pageResult<PageResult>(page, `${origin}${PAGE}`, 'strataConformance'), log] as const);
 
     expect(result.error, `page failed:\n${result.error}\n${pageLog.join('\n')}`).toBeUndefined();
     const { report } = result;
     expect(result.crossOriginIsolated).toBe(true);
-    expect(result.wasmUrl).toBe(`http://127.0.0.1:${port}/wasm-simd/wasm/strata.wasm`);
+    expect(result.wasmUrl).toBe(`${origin}/wasm-simd/wasm/strata.wasm`);
     expect(result.backendName).toBe('wasm-simd');
 
     // Every family ran, with exactly the checks the suite defines (none silently dropped).
@@ -159,6 +89,5 @@ describe.skipIf(!hasChromium)(hasChromium ? 'wasm-simd in headless Chromium' : `
       `${report.summary.passedChecks}/${report.summary.checks} checks, ${report.summary.cases} cases, ` +
       `${kernelsPassed.size} kernels (${REQUIRED_KERNEL_ROWS.length} required + ${declared.length} optional), ${report.durationMs} ms; ` +
       `backend: ${result.backendDescription}`);
-    await page.close();
   }, 90_000);
 });

@@ -1,15 +1,15 @@
 // --browser: the asked suites run inside headless Chromium (Debian's /usr/bin/chromium through
 // playwright-core) on the browser backends served as built ESM with an import map, and come back
 // as suites with environment 'chromium'. No timing assertions.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { chromiumMissing } from '@strata/conformance/browser';
 import { main } from '../src/cli.js';
 import type { BenchReport, CaseReport, Target } from '../src/types.js';
 
-const CHROMIUM = process.env['STRATA_CHROMIUM'] ?? '/usr/bin/chromium';
-const missing = existsSync(CHROMIUM) ? '' : `${CHROMIUM} not found (install Debian's chromium; never npx playwright install)`;
+const missing = chromiumMissing() ?? '';
 function run(args: readonly string[]): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
   const err: string[] = [];

@@ -5,14 +5,13 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM_ARGS, chromiumExecutable, chromiumMissing } from '@strata/conformance/browser';
 import { main } from '../src/cli.js';
 import type { BenchReport, CaseReport } from '../src/types.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'strata-bench-test-'));
-const CHROMIUM = process.env['STRATA_CHROMIUM'] ?? '/usr/bin/chromium';
-const noChromium = existsSync(CHROMIUM) ? '' : `${CHROMIUM} not found (install Debian's chromium; never npx playwright install)`;
+const noChromium = chromiumMissing() ?? '';
 
 function io() {
   const out: string[] = [];
@@ -131,8 +130,7 @@ describe('strata-bench CLI', () => {
       expect(html).not.toMatch(/<script|<link|@import|https?:\/\/(?!www\.w3\.org\/2000\/svg)/);
       const profile = mkdtempSync(join(tmpdir(), 'strata-bench-chromium-'));
       const context = await chromium.launchPersistentContext(profile, {
-        executablePath: CHROMIUM, headless: true, offline: true,
-        args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+        executablePath: chromiumExecutable(), headless: true, offline: true, args: [...CHROMIUM_ARGS],
       });
       try {
         const page = await context.newPage();

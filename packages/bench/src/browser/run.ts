@@ -5,14 +5,11 @@
  * the page in headless Chromium (Debian's /usr/bin/chromium through playwright-core; never a
  * downloaded browser), and runs the asked suites there.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { createServer } from 'node:http';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { dirname, extname, join, resolve, sep } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CHROMIUM_SWIFTSHADER_ARGS, chromiumMissing, serveFolders, withChromiumPage } from '@strata/conformance/browser';
+import type { ServedFolder } from '@strata/conformance/browser';
 import type { PageOptions, PageResult } from './page.js';
 import type { SuiteName, SuiteReport, Target, Unavailable } from '../types.js';
 import { IDX_PARSER_URL, MNIST_TRAIN_FILES, MNIST_URL } from './mnist.js';
@@ -20,27 +17,12 @@ import { IDX_PARSER_URL, MNIST_TRAIN_FILES, MNIST_URL } from './mnist.js';
 /** Backends the browser mode runs (cpu and cuda are Node-side only). */
 export const BROWSER_BACKENDS = ['wasm-simd', 'webgpu', 'webgl'] as const;
 
-export const CHROMIUM_ARGS = [
-  '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic',
+const CHROMIUM_ARGS = [
   // WebGPU on SwiftShader (no GPU here), WebGL2 through ANGLE on SwiftShader.
-  '--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
+  ...CHROMIUM_SWIFTSHADER_ARGS,
   // window.gc, for the page's quiesce step between measurements (see src/quiesce.ts).
   '--js-flags=--expose-gc',
 ];
-
-export function chromiumPath(): string {
-  return process.env['STRATA_CHROMIUM'] ?? '/usr/bin/chromium';
-}
-
-const TYPES: Record<string, string> = {
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.html': 'text/html; charset=utf-8',
-  '.wasm': 'application/wasm',
-  '.map': 'application/json',
-};
-
-interface Mount { readonly dir: string; readonly allow: readonly string[] }
 
 function packageDir(name: string): string | undefined {
   try {
@@ -80,8 +62,8 @@ function prefixOf(url: string): string {
 }
 
 /** URL prefix → folder and the sub-paths of it that may be served; nothing else is reachable. */
-async function mounts(withTfjs: boolean, withMnist: boolean): Promise<{ mounts: Record<string, Mount>; importMap: Record<string, string>; scripts: string[] }> {
-  const out: Record<string, Mount> = {};
+async function mounts(withTfjs: boolean, withMnist: boolean): Promise<{ mounts: Record<string, ServedFolder>; importMap: Record<string, string>; scripts: string[] }> {
+  const out: Record<string, ServedFolder> = {};
   const importMap: Record<string, string> = {};
   const scripts: string[] = [];
   const benchDir = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -143,39 +125,6 @@ globalThis.strataBenchModule.then(() => { document.getElementById('status').text
 </script></body></html>`;
 }
 
-function startServer(table: Record<string, Mount>, html: string): Promise<Server> {
-  const server = createServer((req, res) => {
-    const headers = {
-      // Cross-origin isolation: SharedArrayBuffer for the wasm backends' worker threads.
-      'Cross-Origin-Opener-Policy': 'same-origin',
-      'Cross-Origin-Embedder-Policy': 'require-corp',
-      'Cross-Origin-Resource-Policy': 'same-origin',
-      'Cache-Control': 'no-store',
-    };
-    const urlPath = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
-    if (urlPath === '/' || urlPath === '/bench.html') {
-      res.writeHead(200, { ...headers, 'Content-Type': TYPES['.html']! }).end(html);
-      return;
-    }
-    const match = /^\/([^/]+)\/(.+)$/.exec(urlPath);
-    const mount = match ? table[match[1]!] : undefined;
-    const rel = match?.[2];
-    const full = mount && rel && mount.allow.some((a) => (a.endsWith('/') ? rel.startsWith(a) : rel === a)) ? resolve(mount.dir, rel) : undefined;
-    if (full === undefined || !full.startsWith(mount!.dir + sep)) {
-      res.writeHead(404, headers).end('not served');
-      return;
-    }
-    readFile(full).then(
-      (body) => res.writeHead(200, { ...headers, 'Content-Type': TYPES[extname(full)] ?? 'application/octet-stream' }).end(body),
-      () => res.writeHead(404, headers).end('not found'),
-    );
-  });
-  return new Promise((ok, fail) => {
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => ok(server));
-  });
-}
-
 export interface BrowserRunOptions {
   readonly backends: readonly string[] | undefined;
   readonly suites: readonly SuiteName[];
@@ -196,33 +145,22 @@ export interface BrowserRunResult {
 /** Runs the asked suites in headless Chromium; a missing browser is reported, not thrown. */
 export async function runInBrowser(options: BrowserRunOptions): Promise<BrowserRunResult> {
   const wanted = (options.backends ?? BROWSER_BACKENDS).filter((b) => (BROWSER_BACKENDS as readonly string[]).includes(b));
-  const chromium = chromiumPath();
-  if (!existsSync(chromium)) {
-    return { targets: [], suites: [], unavailable: [{ name: 'browser', environment: 'chromium', reason: `${chromium} not found (install Debian's chromium, or set STRATA_CHROMIUM)` }] };
-  }
+  const missing = chromiumMissing();
+  if (missing !== undefined) return { targets: [], suites: [], unavailable: [{ name: 'browser', environment: 'chromium', reason: missing }] };
   if (wanted.length === 0) {
     return { targets: [], suites: [], unavailable: [{ name: 'browser', environment: 'chromium', reason: `none of the asked backends runs in the browser (browser backends: ${BROWSER_BACKENDS.join(', ')})` }] };
   }
-  let playwright: typeof import('playwright-core');
-  try {
-    playwright = await import('playwright-core');
-  } catch (err) {
-    return { targets: [], suites: [], unavailable: [{ name: 'browser', environment: 'chromium', reason: `playwright-core is not installed: ${err instanceof Error ? err.message : String(err)}` }] };
-  }
   const withTfjs = options.anchors === undefined || options.anchors.includes('tfjs');
   const { mounts: table, importMap, scripts } = await mounts(withTfjs, options.suites.includes('e2e'));
-  const server = await startServer(table, pageHtml(importMap, scripts));
-  const profile = mkdtempSync(join(tmpdir(), 'strata-bench-chromium-'));
-  const pageErrors: string[] = [];
+  const html = pageHtml(importMap, scripts);
+  const server = await serveFolders(table, { '/': html, '/bench.html': html });
+  let pageErrors: readonly string[] = [];
   try {
-    const context = await playwright.chromium.launchPersistentContext(profile, { executablePath: chromium, headless: true, args: CHROMIUM_ARGS });
-    try {
-      const page = await context.newPage();
-      page.on('pageerror', (e) => pageErrors.push(e.message));
+    return await withChromiumPage(CHROMIUM_ARGS, async (page, log) => {
+      pageErrors = log;
       await page.exposeFunction('strataBenchStep', (label: string) => options.onStep(label));
       await page.exposeFunction('strataBenchTotal', (n: number) => options.onTotal(n));
-      const { port } = server.address() as AddressInfo;
-      await page.goto(`http://127.0.0.1:${port}/bench.html`);
+      await page.goto(`${server.origin}/bench.html`);
       await page.waitForFunction(() => 'strataBenchModule' in globalThis, undefined, { timeout: 15_000 });
       const pageOptions: PageOptions = { backends: wanted, suites: options.suites, quick: options.quick, tfjs: withTfjs };
       const result = await page.evaluate(async (o) => {
@@ -234,15 +172,13 @@ export async function runInBrowser(options: BrowserRunOptions): Promise<BrowserR
         if (options.backends?.includes(b)) result.unavailable.push({ name: b, environment: 'chromium', reason: 'Node-only backend, not run in the browser' });
       }
       return { targets: result.targets, unavailable: result.unavailable, suites: result.suites, browser };
-    } finally {
-      await context.close();
-    }
+    });
   } catch (err) {
+    // (a missing playwright-core lands here too, with its import error)
     const reason = `${err instanceof Error ? err.message.split('\n')[0] : String(err)}${pageErrors.length > 0 ? ` (page: ${pageErrors.join('; ')})` : ''}`;
     options.onNote(`browser run failed: ${reason}`);
     return { targets: [], suites: [], unavailable: [{ name: 'browser', environment: 'chromium', reason }] };
   } finally {
-    await new Promise<void>((done) => server.close(() => done()));
-    rmSync(profile, { recursive: true, force: true });
+    await server.close();
   }
 }

@@ -31,6 +31,15 @@ function times(backend, run, reps) {
   return t.sort((p, q) => p - q);
 }
 
+/**
+ * Calls `run` for at least `ms` milliseconds: V8 first runs wasm on its baseline compiler and
+ * swaps in optimized code only after a function has used some time, so a few calls are not enough.
+ */
+function warm(backend, run, ms = 300) {
+  const end = performance.now() + ms;
+  do backend.free(run().storage); while (performance.now() < end);
+}
+
 function median(backend, run, reps) {
   const t = times(backend, run, reps);
   return t[t.length >> 1];
@@ -48,7 +57,7 @@ for (const n of sizes) {
   for (const b of backends) {
     const x = { storage: b.write(values, 'float32'), shape: [n, n], dtype: 'float32' };
     const run = () => b.matMul(x, x, false, false);
-    times(b, run, 3); // warm caches and code
+    warm(b, run);
     const t = times(b, run, reps);
     row.push(`${(flops / t[t.length >> 1] / 1e6).toFixed(1)} / ${(flops / t[0] / 1e6).toFixed(1)}`);
     const out = b.matMul(x, x, false, false);
@@ -78,7 +87,7 @@ if (all) {
   });
   for (const [name, amount, unit, run] of cases) {
     const row = backends.map((b, i) => {
-      median(b, () => run(b, inputs[i]), 3);
+      warm(b, () => run(b, inputs[i]));
       return amount / median(b, () => run(b, inputs[i]), 11) / 1e6;
     });
     console.log(name.padEnd(22) + row.map((g) => `${g.toFixed(1)} ${unit}`.padStart(18)).join(''));

@@ -40,7 +40,10 @@ export interface TimingPlan {
   readonly minRepeatMs: number;
 }
 
-export const FULL_PLAN: TimingPlan = { warmup: 2, warmupMs: 200, maxRepeats: 15, minRepeats: 5, budgetMs: 3000, slowMs: 4000, minRepeatMs: 2 };
+// 500 ms of warm-up: V8 runs wasm on its baseline compiler first and swaps in optimized code only
+// after a function has used some time (in a worker thread too); 200 ms left a 2-thread 256³ matMul
+// partly unoptimized.
+export const FULL_PLAN: TimingPlan = { warmup: 2, warmupMs: 500, maxRepeats: 15, minRepeats: 5, budgetMs: 3000, slowMs: 4000, minRepeatMs: 2 };
 export const QUICK_PLAN: TimingPlan = { warmup: 1, warmupMs: 0, maxRepeats: 3, minRepeats: 2, budgetMs: 300, slowMs: 500, minRepeatMs: 0.5 };
 
 /** Cases whose call a smaller size predicts to be longer than this are skipped (see CaseDef.family). */

@@ -15,7 +15,15 @@ import {
   type ConfigDict, type Serializable, type SerializedObject,
 } from '../serialization/registry.js';
 
-/** Makes the initial value of a weight. */
+/**
+ * Makes the initial value of a weight. Layers take one by name (`'heNormal'`) or as an instance;
+ * `apply(shape)` makes a tensor directly. Seeded ones repeat their values for the same seed, the
+ * rest draw from `st.setSeed`'s stream.
+ *
+ * @example
+ * const dense = st.layers.dense({ units: 4, kernelInitializer: 'heNormal', biasInitializer: new st.initializers.Constant({ value: 0.1 }) });
+ * const w = new st.initializers.GlorotUniform({ seed: 1 }).apply([256, 128]);   // uniform in ±sqrt(6 / 384)
+ */
 export abstract class Initializer implements Serializable {
   /** The registry name of the class (Keras' `class_name`); subclasses set their own. */
   static readonly className: string = '';

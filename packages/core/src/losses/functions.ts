@@ -25,7 +25,12 @@ function run(fn: () => Tensor): Tensor {
   return engine().tidy(fn);
 }
 
-/** `mean((yTrue - yPred)²)` over the last axis. */
+/**
+ * `mean((yTrue - yPred)²)` over the last axis: one value per sample, not reduced over the batch.
+ *
+ * @example
+ * st.losses.meanSquaredError(st.tensor([[0, 1], [1, 1]]), st.tensor([[1, 1], [1, 0]]));   // [0.5, 0.5]
+ */
 export function meanSquaredError(yTrue: TensorLike, yPred: TensorLike): Tensor {
   return run(() => {
     const [t, p] = preparePair('meanSquaredError', yTrue, yPred);

@@ -45,7 +45,22 @@ function parseReduction(where: string, value: unknown): Reduction {
   return found;
 }
 
-/** The base of every loss. */
+/**
+ * The base of every loss. A custom loss implements `call` (one value per sample); `compute` adds
+ * sample weights and the reduction, and `fit` accepts it like a built-in one.
+ *
+ * @example
+ * class ScaledMae extends st.Loss {
+ *   constructor(private readonly scale = 2) {
+ *     super({}, 'scaled_mae');
+ *   }
+ *   call(yTrue: st.Tensor, yPred: st.Tensor): st.Tensor {
+ *     return st.mul(st.mean(st.abs(st.sub(yTrue, yPred)), -1), this.scale);
+ *   }
+ * }
+ * new ScaledMae().compute(st.tensor([[1, 2]]), st.tensor([[1.5, 2.5]]));   // 1
+ * model.compile({ optimizer: 'adam', loss: new ScaledMae() });
+ */
 export abstract class Loss implements Serializable {
   /** The registry name of the class (Keras' `class_name`); subclasses set their own. */
   static readonly className: string = 'Loss';

@@ -66,7 +66,13 @@ export interface HuberArgs extends LossArgs {
   delta?: number;
 }
 
-/** The Huber loss: quadratic for errors up to `delta`, linear beyond. */
+/**
+ * The Huber loss: quadratic for errors up to `delta`, linear beyond.
+ *
+ * @example
+ * const huber = new st.losses.Huber({ delta: 1 });
+ * huber.compute(st.tensor([[0], [0]]), st.tensor([[0.5], [3]]));   // (0.125 + 2.5) / 2 = 1.3125
+ */
 export class Huber extends Loss {
   static override readonly className = 'Huber';
   /** Where the loss turns from quadratic to linear. */
@@ -126,7 +132,14 @@ abstract class CrossentropyLoss extends Loss {
   }
 }
 
-/** Binary cross-entropy for 0/1 labels (one or more independent binary outputs per sample). */
+/**
+ * Binary cross-entropy for 0/1 labels (one or more independent binary outputs per sample).
+ *
+ * @example
+ * // Logits straight from a dense layer without activation: more stable than a sigmoid first.
+ * const bce = new st.losses.BinaryCrossentropy({ fromLogits: true });
+ * bce.compute(st.tensor([[1], [0]]), st.tensor([[2], [-1]]));   // 0.2201
+ */
 export class BinaryCrossentropy extends CrossentropyLoss {
   static override readonly className = 'BinaryCrossentropy';
   constructor(args: BinaryCrossentropyArgs = {}) {

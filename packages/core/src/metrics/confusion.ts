@@ -299,7 +299,14 @@ abstract class PrecisionRecallBase extends ThresholdMetric {
   }
 }
 
-/** Precision `tp / (tp + fp)` of thresholded (or top-k) predictions. */
+/**
+ * Precision `tp / (tp + fp)` of thresholded (or top-k) predictions.
+ *
+ * @example
+ * const precision = new st.metrics.Precision();   // threshold 0.5
+ * precision.updateState(st.tensor([0, 1, 1, 1]), st.tensor([1, 0, 1, 1]));
+ * precision.result();   // 2 / 3
+ */
 export class Precision extends PrecisionRecallBase {
   static override readonly className = 'Precision';
   constructor(args: PrecisionRecallArgs = {}) {
@@ -340,6 +347,12 @@ export interface AUCArgs extends MetricArgs {
 /**
  * The area under the ROC or precision-recall curve, from counts at `numThresholds` thresholds
  * (Riemann sums; for PR with interpolation, Davis & Goadrich's interpolation).
+ *
+ * @example
+ * const auc = new st.metrics.AUC();   // ROC, 200 thresholds
+ * auc.updateState(st.tensor([0, 0, 1, 1]), st.tensor([0.1, 0.4, 0.35, 0.8]));
+ * auc.result();   // 0.75
+ * model.compile({ optimizer: 'adam', loss: 'binaryCrossentropy', metrics: [new st.metrics.AUC({ curve: 'PR' })] });
  */
 export class AUC extends Metric {
   static override readonly className = 'AUC';

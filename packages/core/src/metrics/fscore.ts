@@ -124,7 +124,14 @@ registerClass('metric', FBetaScore);
 /** Arguments of {@link F1Score}. */
 export type F1ScoreArgs = Omit<FBetaScoreArgs, 'beta'>;
 
-/** The F1 score `2·P·R / (P + R)`: the F-beta score with β = 1. */
+/**
+ * The F1 score `2·P·R / (P + R)`: the F-beta score with β = 1.
+ *
+ * @example
+ * const f1 = new st.metrics.F1Score({ average: 'macro', threshold: 0.5 });
+ * f1.updateState(st.tensor([[1, 0], [0, 1], [1, 1]]), st.tensor([[0.9, 0.2], [0.3, 0.4], [0.8, 0.7]]));
+ * f1.result();   // (1 + 2/3) / 2 = 0.8333
+ */
 export class F1Score extends FBetaScore {
   static override readonly className = 'F1Score';
   constructor(args: F1ScoreArgs = {}) {

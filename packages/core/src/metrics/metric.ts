@@ -17,7 +17,28 @@ export interface MetricArgs {
   dtype?: DType;
 }
 
-/** The base of every metric. */
+/**
+ * The base of every metric. A custom metric keeps its state in variables made by `addVariable`,
+ * adds to them in `updateState` and reads them in `result`; `resetState` (called at each epoch's
+ * start by `fit`) puts them back to their initial values.
+ *
+ * @example
+ * class MaxAbsoluteError extends st.Metric {
+ *   private readonly worst = this.addVariable('worst');
+ *   constructor() {
+ *     super({}, 'max_abs_error');
+ *   }
+ *   updateState(yTrue: st.Tensor, yPred: st.Tensor): void {
+ *     st.tidy(() => this.worst.assign(st.maximum(this.worst, st.max(st.abs(st.sub(yTrue, yPred))))));
+ *   }
+ *   result(): st.Tensor {
+ *     return st.clone(this.worst);
+ *   }
+ * }
+ * const m = new MaxAbsoluteError();
+ * m.updateState(st.tensor([1, 2, 3]), st.tensor([1, 2.5, 2]));
+ * m.result();   // 1
+ */
 export abstract class Metric implements Serializable {
   /** The registry name of the class (Keras' `class_name`); subclasses set their own. */
   static readonly className: string = 'Metric';

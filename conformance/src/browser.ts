@@ -104,19 +104,35 @@ export function serveFolders(folders: Readonly<Record<string, ServedFolder>>, pa
   });
 }
 
+/** How `withChromiumPage` starts Chromium. */
+export interface ChromiumOptions {
+  /** Flags after CHROMIUM_ARGS, e.g. CHROMIUM_SWIFTSHADER_ARGS. */
+  readonly args?: readonly string[];
+  /** Page size (playwright's default is 1280×720). */
+  readonly viewport?: { readonly width: number; readonly height: number };
+  /** Refuse every network request but those to localhost. */
+  readonly offline?: boolean;
+}
+
 /**
  * Opens one page in a fresh headless Chromium (a new profile, removed afterwards) and runs `use`
  * on it. `log` collects the page's console errors and warnings and its uncaught errors, for
  * failure messages. Throws when Chromium or playwright-core is missing.
  */
-export async function withChromiumPage<T>(args: readonly string[], use: (page: Page, log: readonly string[]) => Promise<T>): Promise<T> {
+export async function withChromiumPage<T>(options: ChromiumOptions, use: (page: Page, log: readonly string[]) => Promise<T>): Promise<T> {
   const missing = chromiumMissing();
   if (missing !== undefined) throw new Error(missing);
   const { chromium } = await import('playwright-core');
   const profile = mkdtempSync(join(tmpdir(), 'strata-chromium-'));
   try {
     // launchPersistentContext is how playwright-core takes a user data dir.
-    const context = await chromium.launchPersistentContext(profile, { executablePath: chromiumExecutable(), headless: true, args: [...CHROMIUM_ARGS, ...args] });
+    const context = await chromium.launchPersistentContext(profile, {
+      executablePath: chromiumExecutable(),
+      headless: true,
+      args: [...CHROMIUM_ARGS, ...(options.args ?? [])],
+      ...(options.viewport !== undefined ? { viewport: { ...options.viewport } } : {}),
+      ...(options.offline !== undefined ? { offline: options.offline } : {}),
+    });
     try {
       const page = await context.newPage();
       const log: string[] = [];

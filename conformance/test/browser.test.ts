@@ -65,12 +65,12 @@ describe('serveFolders', () => {
 const missing = chromiumMissing();
 describe.skipIf(missing !== undefined)(`modulePage in headless Chromium${missing !== undefined ? ` (skipped: ${missing})` : ''}`, () => {
   it("resolves to the module's run() result, with the query string and cross-origin isolation", async () => {
-    const result = await withChromiumPage([], (page) => pageResult<{ answer: number; q: string; isolated: boolean }>(page, `${server.origin}/ok.html?q=hello`, 'result'));
+    const result = await withChromiumPage({}, (page) => pageResult<{ answer: number; q: string; isolated: boolean }>(page, `${server.origin}/ok.html?q=hello`, 'result'));
     expect(result).toEqual({ answer: 42, q: 'hello', isolated: true });
   }, 60_000);
 
   it('turns a failed import into { error } and logs it, instead of never answering', async () => {
-    const [result, log] = await withChromiumPage([], async (page, log) => [await pageResult<{ error?: string }>(page, `${server.origin}/broken.html`, 'result'), log] as const);
+    const [result, log] = await withChromiumPage({}, async (page, log) => [await pageResult<{ error?: string }>(page, `${server.origin}/broken.html`, 'result'), log] as const);
     expect(result.error).toMatch(/missing\.js|Failed to fetch/);
     expect(log.join('\n')).toMatch(/404/);
   }, 60_000);

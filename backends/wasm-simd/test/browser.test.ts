@@ -57,7 +57,7 @@ describe.skipIf(skipReason !== undefined)(skipReason === undefined ? 'wasm-simd 
   it('passes every conformance check and covers every required and declared optional kernel', async () => {
     if (server === undefined) throw new Error('server not started (see beforeAll)');
     const origin = server.origin;
-    const [result, pageLog] = await withChromiumPage([], async (page, log) => [await pageResult<PageResult>(page, `${origin}${PAGE}`, 'strataConformance'), log] as const);
+    const [result, pageLog] = await withChromiumPage({}, async (page, log) => [await pageResult<PageResult>(page, `${origin}${PAGE}`, 'strataConformance'), log] as const);
 
     expect(result.error, `page failed:\n${result.error}\n${pageLog.join('\n')}`).toBeUndefined();
     const { report } = result;

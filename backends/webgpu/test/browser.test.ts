@@ -63,7 +63,7 @@ describe.skipIf(skipReason !== undefined)(skipReason === undefined ? 'webgpu in 
 
   it('passes every conformance check and covers every required and optional kernel', async () => {
     if (server === undefined) throw new Error('server not started (see beforeAll)');
-    const [result, pageLog] = await withChromiumPage(CHROMIUM_SWIFTSHADER_ARGS, async (page, log) => [await pageResult<PageResult>(page, `${server!.origin}${PAGE}`, 'strataConformance'), log] as const);
+    const [result, pageLog] = await withChromiumPage({ args: CHROMIUM_SWIFTSHADER_ARGS }, async (page, log) => [await pageResult<PageResult>(page, `${server!.origin}${PAGE}`, 'strataConformance'), log] as const);
 
     expect(result.error, `page failed:\n${result.error}\n${pageLog.join('\n')}`).toBeUndefined();
     const { report } = result;

@@ -4,9 +4,8 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_ARGS, chromiumExecutable, chromiumMissing } from '@strata/conformance/browser';
+import { chromiumMissing, withChromiumPage } from '@strata/conformance/browser';
 import { main } from '../src/cli.js';
 import type { BenchReport, CaseReport } from '../src/types.js';
 
@@ -128,15 +127,9 @@ describe('strata-bench CLI', () => {
       const html = readFileSync(join(dir, 'report.html'), 'utf8');
       // No scripts and nothing fetched from anywhere.
       expect(html).not.toMatch(/<script|<link|@import|https?:\/\/(?!www\.w3\.org\/2000\/svg)/);
-      const profile = mkdtempSync(join(tmpdir(), 'strata-bench-chromium-'));
-      const context = await chromium.launchPersistentContext(profile, {
-        executablePath: chromiumExecutable(), headless: true, offline: true, args: [...CHROMIUM_ARGS],
-      });
-      try {
-        const page = await context.newPage();
+      await withChromiumPage({ offline: true, viewport: { width: 1000, height: 1200 } }, async (page) => {
         const requests: string[] = [];
         page.on('request', (r) => { if (!r.url().startsWith('file:')) requests.push(r.url()); });
-        await page.setViewportSize({ width: 1000, height: 1200 });
         await page.goto(`file://${join(dir, 'report.html')}`);
         const charts = await page.evaluate(() => [...document.querySelectorAll('svg.chart')].map((svg) => {
           const box = svg.getBoundingClientRect();
@@ -155,10 +148,7 @@ describe('strata-bench CLI', () => {
         const shot = join(dir, 'report.png');
         await page.screenshot({ path: shot, fullPage: true });
         expect(readFileSync(shot).length).toBeGreaterThan(10_000);
-      } finally {
-        await context.close();
-        rmSync(profile, { recursive: true, force: true });
-      }
+      });
     }, 60_000);
   });
 });

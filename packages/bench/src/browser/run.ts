@@ -156,7 +156,7 @@ export async function runInBrowser(options: BrowserRunOptions): Promise<BrowserR
   const server = await serveFolders(table, { '/': html, '/bench.html': html });
   let pageErrors: readonly string[] = [];
   try {
-    return await withChromiumPage(CHROMIUM_ARGS, async (page, log) => {
+    return await withChromiumPage({ args: CHROMIUM_ARGS }, async (page, log) => {
       pageErrors = log;
       await page.exposeFunction('strataBenchStep', (label: string) => options.onStep(label));
       await page.exposeFunction('strataBenchTotal', (n: number) => options.onTotal(n));

@@ -39,9 +39,15 @@ export async function fitMemoryTrace(backend: Backend, footprint: () => number, 
   const sizes: number[] = [];
   const buffers: number[] = [];
   const watch = st.callbacks.lambdaCallback({ onEpochEnd: () => { sizes.push(footprint()); buffers.push(st.memory().buffers); } });
-  const history = await model.fit(x, y, { epochs, batchSize: 16, validationSplit: 0.25, seed: 1, verbose: 0, callbacks: [watch] });
-  const buffersBeforeDispose = backend.memory().buffers;
-  st.dispose([x, y]);
-  model.dispose();
-  return { footprint: sizes, liveBuffers: buffers, loss: history.history['loss'] ?? [], buffersBeforeDispose, buffersAfterDispose: backend.memory().buffers };
+  let loss: readonly number[];
+  let buffersBeforeDispose: number;
+  try {
+    const history = await model.fit(x, y, { epochs, batchSize: 16, validationSplit: 0.25, seed: 1, verbose: 0, callbacks: [watch] });
+    loss = history.history['loss'] ?? [];
+    buffersBeforeDispose = backend.memory().buffers;
+  } finally {
+    st.dispose([x, y]);
+    model.dispose();
+  }
+  return { footprint: sizes, liveBuffers: buffers, loss, buffersBeforeDispose, buffersAfterDispose: backend.memory().buffers };
 }

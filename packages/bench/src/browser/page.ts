@@ -144,7 +144,7 @@ export async function runPage(options: PageOptions): Promise<PageResult> {
       maxCallMs: options.quick ? QUICK_MAX_CALL_MS : FULL_MAX_CALL_MS,
       quick: options.quick,
       onStep: (name, t) => { void g.strataBenchStep?.(`chromium ${d.name}: ${name} — ${t.label}`); },
-      quiesce: () => quiesceWith((globalThis as { gc?: () => void }).gc),
+      ...(options.quick ? {} : { quiesce: () => quiesceWith((globalThis as { gc?: () => void }).gc) }),
     });
     suites.push({
       name: d.name,

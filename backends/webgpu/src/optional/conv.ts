@@ -21,6 +21,7 @@ import { conv2dBackpropFilterDirect, conv2dBackpropInputDirect, conv2dDirect } f
 import { GEOMETRY, convGeometry, geometryParams, geometryShader } from './conv-geometry.js';
 import type { ConvGeometry } from './conv-geometry.js';
 import { gemm } from './gemm.js';
+import type { GemmSpec } from './gemm.js';
 
 const LETS = paramLets(GEOMETRY, 'EXTRA', true);
 
@@ -48,35 +49,37 @@ function checkDy(kernel: string, dy: TensorInfo, g: ConvGeometry, operands: stri
   }
 }
 
-export function conv2d(rt: WebGPURuntime, x: TensorInfo, filter: TensorInfo, attrs: Conv2DAttrs, mode: ConvolutionMode = 'auto'): GpuTensorInfo {
-  checkFloatInputs(rt, 'conv2d', { x, filter });
-  const g = convGeometry('conv2d', x.shape, filter.shape, attrs);
-  const out = rt.output('conv2d', [g.n, g.oh, g.ow, g.f], 'float32');
+/**
+ * Runs one dense convolution into `out`: the direct kernel on software adapters (or when asked),
+ * else the implicit GEMM `spec` (one product, C stored row-major). A failure releases `out`.
+ */
+function convolve(rt: WebGPURuntime, kernel: string, out: GpuTensorInfo, mode: ConvolutionMode, direct: () => void,
+  spec: Pick<GemmSpec, 'm' | 'n' | 'k' | 'inputs' | 'extra' | 'loadA' | 'loadB'>): GpuTensorInfo {
   try {
-    if (useDirect(rt, mode)) {
-      conv2dDirect(rt, x, filter, out, sizeOf(out.shape), geometryParams(g, attrs));
-      return out;
-    }
-    gemm(rt, {
-      kernel: 'conv2d',
-      key: 'conv2d',
-      m: g.n * g.oh * g.ow, n: g.f, k: g.kh * g.kw * g.c, batch: 1,
-      inputs: [x, filter],
-      output: out,
-      extra: geometryParams(g, attrs),
-      // row = output pixel (n, oy, ox); kk = window tap (ky, kx, ci), ci fastest as in the filter.
-      loadA: `${LETS}
-  let r = i32(row); let q = i32(kk);
-  let ox = r % OW; let oy = (r / OW) % OH; let n = r / (OW * OH);
-  let ci = q % C; let kx = (q / C) % KW; let ky = q / (C * KW);
-${INPUT_TAP}`,
-      loadB: 'return in1[kk * P[1] + col];',
-      store: 'out0[row * P[1] + col] = acc;',
-    });
+    if (useDirect(rt, mode)) direct();
+    else gemm(rt, { kernel, key: kernel, batch: 1, output: out, store: 'out0[row * P[1] + col] = acc;', ...spec });
   } catch (err) {
     rt.fail([out], err);
   }
   return out;
+}
+
+export function conv2d(rt: WebGPURuntime, x: TensorInfo, filter: TensorInfo, attrs: Conv2DAttrs, mode: ConvolutionMode = 'auto'): GpuTensorInfo {
+  checkFloatInputs(rt, 'conv2d', { x, filter });
+  const g = convGeometry('conv2d', x.shape, filter.shape, attrs);
+  const out = rt.output('conv2d', [g.n, g.oh, g.ow, g.f], 'float32');
+  return convolve(rt, 'conv2d', out, mode, () => conv2dDirect(rt, x, filter, out, sizeOf(out.shape), geometryParams(g, attrs)), {
+    m: g.n * g.oh * g.ow, n: g.f, k: g.kh * g.kw * g.c,
+    inputs: [x, filter],
+    extra: geometryParams(g, attrs),
+    // row = output pixel (n, oy, ox); kk = window tap (ky, kx, ci), ci fastest as in the filter.
+    loadA: `${LETS}
+  let r = i32(row); let q = i32(kk);
+  let ox = r % OW; let oy = (r / OW) % OH; let n = r / (OW * OH);
+  let ci = q % C; let kx = (q / C) % KW; let ky = q / (C * KW);
+${INPUT_TAP}`,
+    loadB: 'return in1[kk * P[1] + col];',
+  });
 }
 
 export function conv2dBackpropInput(rt: WebGPURuntime, dy: TensorInfo, filter: TensorInfo, inputShape: Shape, attrs: Conv2DAttrs, mode: ConvolutionMode = 'auto'): GpuTensorInfo {
@@ -84,21 +87,13 @@ export function conv2dBackpropInput(rt: WebGPURuntime, dy: TensorInfo, filter: T
   const g = convGeometry('conv2dBackpropInput', inputShape, filter.shape, attrs);
   checkDy('conv2dBackpropInput', dy, g, `input ${shapeToString(inputShape)} and filter ${shapeToString(filter.shape)}`);
   const out = rt.output('conv2dBackpropInput', inputShape, 'float32');
-  try {
-    if (useDirect(rt, mode)) {
-      conv2dBackpropInputDirect(rt, dy, filter, out, sizeOf(inputShape), geometryParams(g, attrs));
-      return out;
-    }
-    gemm(rt, {
-      kernel: 'conv2dBackpropInput',
-      key: 'conv2dBackpropInput',
-      m: g.n * g.h * g.w, n: g.c, k: g.kh * g.kw * g.f, batch: 1,
-      inputs: [dy, filter],
-      output: out,
-      extra: geometryParams(g, attrs),
-      // row = input pixel (n, iy, ix); kk = (ky, kx, fo). The output pixel that tap (ky, kx)
-      // connects to satisfies oy·SH = iy + PT − ky·DH; there is none unless it divides exactly.
-      loadA: `${LETS}
+  return convolve(rt, 'conv2dBackpropInput', out, mode, () => conv2dBackpropInputDirect(rt, dy, filter, out, sizeOf(inputShape), geometryParams(g, attrs)), {
+    m: g.n * g.h * g.w, n: g.c, k: g.kh * g.kw * g.f,
+    inputs: [dy, filter],
+    extra: geometryParams(g, attrs),
+    // row = input pixel (n, iy, ix); kk = (ky, kx, fo). The output pixel that tap (ky, kx)
+    // connects to satisfies oy·SH = iy + PT − ky·DH; there is none unless it divides exactly.
+    loadA: `${LETS}
   let r = i32(row); let q = i32(kk);
   let ix = r % W; let iy = (r / W) % H; let n = r / (W * H);
   let fo = q % F; let kx = (q / F) % KW; let ky = q / (F * KW);
@@ -107,16 +102,11 @@ export function conv2dBackpropInput(rt: WebGPURuntime, dy: TensorInfo, filter: T
   let oy = ty / SH; let ox = tx / SW;
   if (oy >= OH || ox >= OW) { return 0.0; }
   return in0[u32(((n * OH + oy) * OW + ox) * F + fo)];`,
-      loadB: `${LETS}
+    loadB: `${LETS}
   let q = i32(kk);
   let fo = q % F; let tap = q / F;
   return in1[u32((tap * C + i32(col)) * F + fo)];`,
-      store: 'out0[row * P[1] + col] = acc;',
-    });
-  } catch (err) {
-    rt.fail([out], err);
-  }
-  return out;
+  });
 }
 
 export function conv2dBackpropFilter(rt: WebGPURuntime, x: TensorInfo, dy: TensorInfo, filterShape: Shape, attrs: Conv2DAttrs, mode: ConvolutionMode = 'auto'): GpuTensorInfo {
@@ -124,31 +114,18 @@ export function conv2dBackpropFilter(rt: WebGPURuntime, x: TensorInfo, dy: Tenso
   const g = convGeometry('conv2dBackpropFilter', x.shape, filterShape, attrs);
   checkDy('conv2dBackpropFilter', dy, g, `x ${shapeToString(x.shape)} and filter ${shapeToString(filterShape)}`);
   const out = rt.output('conv2dBackpropFilter', filterShape, 'float32');
-  try {
-    if (useDirect(rt, mode)) {
-      conv2dBackpropFilterDirect(rt, x, dy, out, g.n, geometryParams(g, attrs));
-      return out;
-    }
-    gemm(rt, {
-      kernel: 'conv2dBackpropFilter',
-      key: 'conv2dBackpropFilter',
-      m: g.kh * g.kw * g.c, n: g.f, k: g.n * g.oh * g.ow, batch: 1,
-      inputs: [x, dy],
-      output: out,
-      extra: geometryParams(g, attrs),
-      // row = filter tap (ky, kx, ci); kk = output pixel (n, oy, ox).
-      loadA: `${LETS}
+  return convolve(rt, 'conv2dBackpropFilter', out, mode, () => conv2dBackpropFilterDirect(rt, x, dy, out, g.n, geometryParams(g, attrs)), {
+    m: g.kh * g.kw * g.c, n: g.f, k: g.n * g.oh * g.ow,
+    inputs: [x, dy],
+    extra: geometryParams(g, attrs),
+    // row = filter tap (ky, kx, ci); kk = output pixel (n, oy, ox).
+    loadA: `${LETS}
   let r = i32(row); let q = i32(kk);
   let ci = r % C; let kx = (r / C) % KW; let ky = r / (C * KW);
   let ox = q % OW; let oy = (q / OW) % OH; let n = q / (OW * OH);
 ${INPUT_TAP}`,
-      loadB: 'return in1[kk * P[1] + col];',
-      store: 'out0[row * P[1] + col] = acc;',
-    });
-  } catch (err) {
-    rt.fail([out], err);
-  }
-  return out;
+    loadB: 'return in1[kk * P[1] + col];',
+  });
 }
 
 export function depthwiseConv2d(rt: WebGPURuntime, x: TensorInfo, filter: TensorInfo, attrs: Conv2DAttrs): GpuTensorInfo {

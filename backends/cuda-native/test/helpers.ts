@@ -1,4 +1,5 @@
 // Shared by the tests: whether this machine can run CUDA, and a seeded random source.
+import { Rng } from '@strata/conformance';
 import { loadAddon } from '@strata/backend-cuda';
 
 /** Why CUDA kernels cannot run here, or null when a device is usable. */
@@ -9,16 +10,10 @@ export function missingDevice(): string | null {
   return status.available ? null : `no CUDA device: ${status.reason ?? 'unknown reason'}`;
 }
 
-/** A small seeded generator (mulberry32), so failures reproduce. */
+/** Uniform [0, 1) values from a seed (the conformance suite's generator), so failures reproduce. */
 export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = new Rng(seed);
+  return () => rng.next();
 }
 
 export function randomShape(next: () => number, rank: number, maxDim: number): number[] {

@@ -7,6 +7,7 @@ import type {
   ArgReduceOp, Backend, BackendMemory, BinaryOp, Conv2DAttrs, DType, Pool2DAttrs, ReduceOp, Shape,
   Storage, TensorInfo, TypedArray, UnaryOp,
 } from '@strata/core';
+import { arrayHoldsDType } from '@strata/core';
 import { conv2d, conv2dBackpropFilter, conv2dBackpropInput, depthwiseConv2d } from './conv.js';
 import { binary, cast, fill, unary, where } from './elementwise.js';
 import { gather, scatterAdd } from './indexing.js';
@@ -16,7 +17,7 @@ import { avgPool, avgPoolBackprop, maxPool, maxPoolBackprop } from './pool.js';
 import { argReduce, reduce } from './reduce.js';
 import { logSoftmax, softmax } from './softmax.js';
 import type { KernelOutput } from './storage.js';
-import { CpuStorage, asCpuStorage, matchesDType } from './storage.js';
+import { CpuStorage, asCpuStorage } from './storage.js';
 
 /** The reference backend ('cpu'): every required kernel plus the optional convolution, pooling and softmax kernels, as plain TypeScript loops over typed arrays written to be read (float64 accumulation, one rounding to float32). Reads are synchronous. */
 export class CpuBackend implements Backend {
@@ -25,7 +26,7 @@ export class CpuBackend implements Backend {
   #bytes = 0;
 
   write(values: TypedArray, dtype: DType): Storage {
-    if (!matchesDType(values, dtype)) {
+    if (!arrayHoldsDType(values, dtype)) {
       throw new Error(`cpu backend: write of ${values.constructor.name} as ${dtype}`);
     }
     return this.#adopt(values.slice(), dtype);

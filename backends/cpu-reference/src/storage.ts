@@ -76,11 +76,3 @@ export function typedValuesOf<D extends DType>(info: TensorInfo, dtype: D): DTyp
   return valuesOf(info) as DTypeArrayMap[D];
 }
 
-/** True when `values` is the typed array type that holds `dtype`. */
-export function matchesDType(values: TypedArray, dtype: DType): boolean {
-  switch (dtype) {
-    case 'float32': return values instanceof Float32Array;
-    case 'int32': return values instanceof Int32Array;
-    case 'bool': return values instanceof Uint8Array;
-  }
-}

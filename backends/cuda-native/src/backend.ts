@@ -7,7 +7,7 @@ import type {
   AdamAttrs, ArgReduceOp, Backend, BackendMemory, BinaryOp, Conv2DAttrs, DType, FusedActivation,
   Pool2DAttrs, ReduceOp, SgdAttrs, Shape, Storage, TensorInfo, TypedArray, UnaryOp,
 } from '@strata/core';
-import { allocArray, broadcastShapes, bytesPerElement, shapeToString, sizeOf } from '@strata/core';
+import { allocArray, arrayHoldsDType, broadcastShapes, bytesPerElement, shapeToString, sizeOf } from '@strata/core';
 import type { AllocatorStats, CudaAddon } from './addon.js';
 import { loadAddon } from './addon.js';
 import { activationCode, binaryCode, dtypeCode, isArgMax, isBoolResult, reduceCode, unaryCode } from './codes.js';
@@ -20,14 +20,6 @@ import { CudaStorage, asCudaStorage, idOf } from './storage.js';
 
 /** Which matrix-multiply engine runs matMul, fusedMatMul, attention and the convolutions. */
 export type MatMulEngine = 'cublas' | 'hand';
-
-function matchesDType(values: TypedArray, dtype: DType): boolean {
-  switch (dtype) {
-    case 'float32': return values instanceof Float32Array;
-    case 'int32': return values instanceof Int32Array;
-    case 'bool': return values instanceof Uint8Array;
-  }
-}
 
 function sameShape(a: Shape, b: Shape): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
@@ -74,7 +66,7 @@ export class CudaBackend implements Backend {
   // Storage.
 
   write(values: TypedArray, dtype: DType): Storage {
-    if (!matchesDType(values, dtype)) throw new Error(`cuda backend: write of ${values.constructor.name} as ${dtype}`);
+    if (!arrayHoldsDType(values, dtype)) throw new Error(`cuda backend: write of ${values.constructor.name} as ${dtype}`);
     const storage = this.#allocate(values.length, dtype, 'write');
     this.#launch('write', [storage], () => this.#addon.write(storage.id, values));
     return storage;

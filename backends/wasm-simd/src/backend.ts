@@ -7,6 +7,7 @@ import type {
   AdamAttrs, ArgReduceOp, Backend, BackendMemory, BinaryOp, Conv2DAttrs, DType, FusedActivation, Pool2DAttrs, ReduceOp,
   SgdAttrs, Shape, Storage, TensorInfo, TypedArray, UnaryOp,
 } from '@strata/core';
+import { arrayHoldsDType } from '@strata/core';
 import { attention } from './attention.js';
 import { conv2d, conv2dBackpropFilter, conv2dBackpropInput, depthwiseConv2d } from './conv.js';
 import { binary, cast, fill, unary, where } from './elementwise.js';
@@ -57,14 +58,6 @@ async function requestedThreads(option: number | undefined): Promise<{ threads: 
 
 function formatFlops(flops: number): string {
   return flops >= 1e6 ? `${(flops / 1e6).toFixed(1)} MFLOP` : `${Math.round(flops)} FLOP`;
-}
-
-function matchesDType(values: TypedArray, dtype: DType): boolean {
-  switch (dtype) {
-    case 'float32': return values instanceof Float32Array;
-    case 'int32': return values instanceof Int32Array;
-    case 'bool': return values instanceof Uint8Array;
-  }
 }
 
 export class WasmBackend implements Backend {
@@ -198,7 +191,7 @@ export class WasmBackend implements Backend {
   }
 
   write(values: TypedArray, dtype: DType): Storage {
-    if (!matchesDType(values, dtype)) throw new Error(`wasm-simd backend: write of ${values.constructor.name} as ${dtype}`);
+    if (!arrayHoldsDType(values, dtype)) throw new Error(`wasm-simd backend: write of ${values.constructor.name} as ${dtype}`);
     const storage = this.#rt.allocStorage('write', values.length, dtype);
     const heap = this.#rt.heap;
     const ptr = storage.ptr;

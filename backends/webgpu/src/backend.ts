@@ -7,6 +7,7 @@ import type {
   ArgReduceOp, Backend, BackendMemory, BinaryOp, DType, OptionalKernels, ReduceOp, Shape, Storage, TensorInfo,
   TypedArray, UnaryOp,
 } from '@strata/core';
+import { arrayHoldsDType } from '@strata/core';
 import type { PoolStats } from './buffer-pool.js';
 import { acquireDevice } from './device.js';
 import type { DeviceOptions } from './device.js';
@@ -20,14 +21,6 @@ import { GpuStorage, asGpuStorage } from './storage.js';
 
 /** Options of `WebGPUBackend.create`. */
 export type WebGPUBackendOptions = DeviceOptions;
-
-function matchesDType(values: TypedArray, dtype: DType): boolean {
-  switch (dtype) {
-    case 'float32': return values instanceof Float32Array;
-    case 'int32': return values instanceof Int32Array;
-    case 'bool': return values instanceof Uint8Array;
-  }
-}
 
 export class WebGPUBackend implements Backend {
   readonly name = 'webgpu';
@@ -84,7 +77,7 @@ export class WebGPUBackend implements Backend {
   sync(): Promise<void> { return this.#rt.sync(); }
 
   write(values: TypedArray, dtype: DType): Storage {
-    if (!matchesDType(values, dtype)) throw new Error(`webgpu write: a ${values.constructor.name} cannot hold ${dtype} values`);
+    if (!arrayHoldsDType(values, dtype)) throw new Error(`webgpu write: a ${values.constructor.name} cannot hold ${dtype} values`);
     return this.#rt.write(values, dtype);
   }
 

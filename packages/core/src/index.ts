@@ -4,7 +4,7 @@
  */
 export * from './backend/contract.js';
 export { registerBackend, removeBackend, registeredBackends, setBackend, ready, backends, getBackend, backendInstance, type BackendStatus } from './backend/registry.js';
-export { sizeOf, stridesOf, broadcastShapes, broadcastIndexMap, allocArray, bytesPerElement, dtypeOfArray, shapeToString, convOutputSize } from './util/shape.js';
+export { sizeOf, stridesOf, broadcastShapes, broadcastIndexMap, allocArray, bytesPerElement, dtypeOfArray, arrayHoldsDType, shapeToString, convOutputSize } from './util/shape.js';
 export { Tensor, Variable, type NestedArray } from './tensor/tensor.js';
 export type { MemoryInfo, GradientFn } from './engine/engine.js';
 export { tidy, keep, dispose, memory } from './engine/memory.js';

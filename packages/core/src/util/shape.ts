@@ -88,6 +88,18 @@ export function dtypeOfArray(values: TypedArray): DType {
   return 'bool';
 }
 
+/**
+ * True when `values` is the typed array that holds `dtype` (Float32Array, Int32Array, Uint8Array
+ * for bool): what a backend's `write` checks before copying.
+ */
+export function arrayHoldsDType(values: TypedArray, dtype: DType): boolean {
+  switch (dtype) {
+    case 'float32': return values instanceof Float32Array;
+    case 'int32': return values instanceof Int32Array;
+    case 'bool': return values instanceof Uint8Array;
+  }
+}
+
 /** `[a,b,c]` style rendering of a shape for error messages. */
 export function shapeToString(shape: Shape): string {
   return `[${shape.join(',')}]`;
